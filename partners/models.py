@@ -191,12 +191,20 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_kana = models.CharField(_("name in kana"), max_length=200, blank=True)
     prefecture = models.ForeignKey(
-        Prefecture, on_delete=models.PROTECT, related_name="organisations",
+        Prefecture,
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("prefecture"),
     )
+    # For a company this is its head office (used by funding-route rules such as
+    # 企業版ふるさと納税, which a company cannot give to its own head-office municipality).
     location = models.ForeignKey(
-        LocalGovernment, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="located_organisations", verbose_name=_("municipality"),
+        LocalGovernment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="located_organisations",
+        verbose_name=_("municipality"),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -207,41 +215,52 @@ class Organisation(models.Model):
     logo_thumbnail = models.ImageField(upload_to=logo_upload_to, blank=True, editable=False)
 
     verification_status = models.CharField(
-        _("verification"), max_length=12, choices=VerificationStatus.choices,
+        _("verification"),
+        max_length=12,
+        choices=VerificationStatus.choices,
         default=VerificationStatus.UNVERIFIED,
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("verified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verification_method = models.CharField(_("verification method"), max_length=20, blank=True)
     verification_note = models.TextField(_("verification note"), blank=True)
     verification_requested_at = models.DateTimeField(null=True, blank=True)
 
     # company
-    corporate_number = models.CharField(_("corporate number (法人番号)"), max_length=13, null=True,
-                                        blank=True)
-    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices,
-                                  blank=True)
-    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices,
-                                blank=True)
-    company_size = models.CharField(_("size"), max_length=12, choices=CompanySize.choices,
-                                    blank=True)
-    head_office = models.ForeignKey(
-        LocalGovernment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("head office municipality"),
+    # NULL (not "") when absent, so the conditional unique constraint ignores it.
+    corporate_number = models.CharField(  # noqa: DJ001
+        _("corporate number (法人番号)"), max_length=13, null=True, blank=True
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, blank=True
+    )
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    company_size = models.CharField(
+        _("size"), max_length=12, choices=CompanySize.choices, blank=True
     )
     # municipality
     local_government = models.OneToOneField(
-        LocalGovernment, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="organisation", verbose_name=_("local government"),
+        LocalGovernment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisation",
+        verbose_name=_("local government"),
     )
     # school
-    school_code = models.CharField(_("school code (学校コード)"), max_length=13, null=True,
-                                   blank=True)
-    school_kind = models.CharField(_("school kind"), max_length=20, choices=SchoolKind.choices,
-                                   blank=True)
+    school_code = models.CharField(  # noqa: DJ001 - NULL when absent, as above
+        _("school code (学校コード)"), max_length=13, null=True, blank=True
+    )
+    school_kind = models.CharField(
+        _("school kind"), max_length=20, choices=SchoolKind.choices, blank=True
+    )
     grade_from = models.PositiveSmallIntegerField(_("from grade"), null=True, blank=True)
     grade_to = models.PositiveSmallIntegerField(_("to grade"), null=True, blank=True)
     student_count = models.PositiveIntegerField(_("number of students"), null=True, blank=True)
@@ -255,12 +274,18 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["corporate_number"], condition=Q(corporate_number__isnull=False),
+                fields=["corporate_number"],
+                condition=Q(corporate_number__isnull=False),
                 name="organisation_unique_corporate_number",
+                violation_error_message=_(
+                    "An organisation with this corporate number is already registered."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["school_code"], condition=Q(school_code__isnull=False),
+                fields=["school_code"],
+                condition=Q(school_code__isnull=False),
                 name="organisation_unique_school_code",
+                violation_error_message=_("A school with this school code is already registered."),
             ),
         ]
         indexes = [models.Index(fields=["kind", "verification_status"])]
@@ -340,7 +365,8 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "email"], condition=Q(status="pending"),
+                fields=["organisation", "email"],
+                condition=Q(status="pending"),
                 name="invitation_one_pending_per_email",
             )
         ]
@@ -375,7 +401,10 @@ class AuditEvent(models.Model):
     """Who did what to which organisation, and when. Written by services only."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     organisation = models.ForeignKey(

@@ -1,2 +1,55 @@
+from django.urls import path
+
+from . import views
+
 app_name = "partners"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("organisations/", views.organisation_list, name="list"),
+    path("organisations/new/", views.organisation_create, name="create"),
+    path("organisations/switch/", views.organisation_switch, name="switch"),
+    path("organisations/municipalities/", views.municipality_options, name="municipality_options"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("organisations/<int:pk>/logo/", views.organisation_logo, name="logo"),
+    path(
+        "organisations/<int:pk>/verification/",
+        views.organisation_request_verification,
+        name="request_verification",
+    ),
+    path("organisations/<int:pk>/members/", views.organisation_members, name="members"),
+    path("organisations/<int:pk>/members/invite/", views.invitation_create, name="invite"),
+    path("organisations/<int:pk>/members/leave/", views.membership_leave, name="leave"),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/role/",
+        views.membership_role,
+        name="member_role",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/remove/",
+        views.membership_remove,
+        name="member_remove",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/make-admin/",
+        views.membership_transfer_admin,
+        name="transfer_admin",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_respond, name="invitation"),
+    path("coordination/verification/", views.verification_queue, name="verification_queue"),
+    path(
+        "coordination/verification/<int:pk>/", views.verification_decide, name="verification_decide"
+    ),
+]

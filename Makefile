@@ -1,0 +1,97 @@
+# Sankangaku: the README's commands, mirrored. `make run` and `make test` are the two that matter.
+#
+# Only `install` uses the system's python3 (to create .venv); everything else runs
+# .venv/bin/python, so no activated virtualenv is needed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Re-installs only when pyproject.toml is newer than the last successful install.
+STAMP := $(VENV)/.installed
+
+# `make test` defaults: PostgreSQL and Redis on 127.0.0.1 (override from the environment).
+TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/sankangaku
+TEST_REDIS_URL := redis://127.0.0.1:6379/1
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/partners -k logo"`.
+PYTEST_ARGS ?=
+
+.PHONY: help install setup run test lint format messages worker beat clean distclean
+
+help:
+	@echo "make run       install, migrate SQLite, load reference + demo data, serve http://127.0.0.1:\$${PORT:-8000}"
+	@echo "make test      the whole suite on PostgreSQL + Redis (127.0.0.1); extra args via PYTEST_ARGS=..."
+	@echo "make install   create .venv and install the project with its dev extras"
+	@echo "make setup     install + migrate + load_reference_data + seed_demo (no server)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make format    ruff format + ruff check --fix"
+	@echo "make messages  regenerate and compile translations (needs gettext)"
+	@echo "make worker    Celery worker (needs REDIS_URL)"
+	@echo "make beat      Celery beat (needs REDIS_URL)"
+	@echo "make clean     remove caches and build output; distclean also removes .venv, db.sqlite3, media/"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV) || { \
+		echo "error: 'python3 -m venv' failed; on Debian/Ubuntu install python3-venv first." >&2; \
+		exit 1; }
+	@echo "Installing Sankangaku and its dependencies into $(VENV) (the first time takes a while)"
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# The embedded default: SQLite, eager Celery tasks, console email. No DATABASE_URL/REDIS_URL
+# needed; every step is idempotent, so `make setup` (and `make run`) can be repeated.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo
+	@echo "Sankangaku: http://127.0.0.1:$${PORT:-8000}/  (Ctrl-C to stop)"
+	@echo
+	DEBUG=1 $(PY) manage.py runserver "127.0.0.1:$${PORT:-8000}"
+
+# pytest's exit code is make's: 5 ("no tests collected") fails too.
+test: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Needs GNU gettext (apt-get install gettext). Commit both the .po and the compiled .mo files,
+# so that `make run` works on machines without gettext.
+messages: install
+	$(PY) manage.py makemessages -l ja -l en --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Celery needs a broker: without REDIS_URL tasks run eagerly inside the web process instead.
+# The check goes through settings, so a REDIS_URL in .env counts too.
+define require_redis
+	@$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sankangaku.settings"); django.setup(); from django.conf import settings; raise SystemExit(0 if settings.REDIS_URL else "error: REDIS_URL is not set (e.g. REDIS_URL=redis://127.0.0.1:6379/0); without it tasks run eagerly in the web process and no worker or beat is needed.")'
+endef
+
+worker: install
+	$(require_redis)
+	$(VENV)/bin/celery -A sankangaku worker -l info -Q default,matching,notifications
+
+beat: install
+	$(require_redis)
+	$(VENV)/bin/celery -A sankangaku beat -l info
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache staticfiles build *.egg-info test-results
+
+distclean: clean
+	rm -rf $(VENV) db.sqlite3 media

@@ -1,0 +1,166 @@
+"""The one place that answers "may this user do this to that?" (STYLE.md rule 11).
+
+Rules:
+- Outsiders get 404 for anything that is not public, so they cannot learn it exists.
+- Members whose role lacks the capability get 403.
+- Coordinators act on organisations in their prefectures (all prefectures when unscoped) and
+  must have set up multi-factor authentication before they reach any coordinator page.
+
+Views use the `organisation_action` and `coordinator_required` decorators; templates read
+`capabilities_for`. Tests in tests/partners/test_access_matrix.py check every persona
+against every action.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from sankangaku.accounts.mfa import user_has_mfa
+from sankangaku.accounts.models import User
+
+from .models import Membership, Organisation, Role, VerificationStatus
+
+
+class Action(StrEnum):
+    VIEW = "view"  # the public profile
+    VIEW_MEMBERS = "view_members"
+    EDIT_PROFILE = "edit_profile"
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove, transfer admin
+    REQUEST_VERIFICATION = "request_verification"
+    LEAVE = "leave"
+    EDIT_POSTINGS = "edit_postings"
+    VERIFY = "verify"  # coordinators only
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset(
+        {
+            Action.VIEW,
+            Action.VIEW_MEMBERS,
+            Action.EDIT_PROFILE,
+            Action.MANAGE_MEMBERS,
+            Action.REQUEST_VERIFICATION,
+            Action.LEAVE,
+            Action.EDIT_POSTINGS,
+        }
+    ),
+    Role.MEMBER: frozenset({Action.VIEW, Action.VIEW_MEMBERS, Action.LEAVE, Action.EDIT_POSTINGS}),
+}
+
+# What a coordinator may do to organisations in their scope without being a member.
+COORDINATOR_CAPABILITIES = frozenset({Action.VIEW, Action.VIEW_MEMBERS, Action.VERIFY})
+
+
+def membership_for(user: User, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_membership_cache", None)
+    if cached is not None:
+        return next((m for m in cached if m.organisation_id == organisation.pk), None)
+    return Membership.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_coordinator(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    coordinator = getattr(user, "coordinator", None)
+    return coordinator is not None and coordinator.is_active
+
+
+def coordinator_prefecture_codes(user: User) -> set[int] | None:
+    """The prefectures a coordinator covers; None means the whole country."""
+    codes = set(user.coordinator.prefectures.values_list("code", flat=True))
+    return codes or None
+
+
+def coordinator_covers(user: User, organisation: Organisation) -> bool:
+    if not is_coordinator(user):
+        return False
+    codes = coordinator_prefecture_codes(user)
+    return codes is None or organisation.prefecture_id in codes
+
+
+def capabilities_for(user: User, organisation: Organisation) -> frozenset[Action]:
+    capabilities: set[Action] = set()
+    if organisation.verification_status != VerificationStatus.REJECTED:
+        capabilities.add(Action.VIEW)
+    membership = membership_for(user, organisation)
+    if membership is not None:
+        capabilities |= ROLE_CAPABILITIES[membership.role]
+    if coordinator_covers(user, organisation):
+        capabilities |= COORDINATOR_CAPABILITIES
+    return frozenset(capabilities)
+
+
+def _is_insider(user: User, organisation: Organisation) -> bool:
+    return membership_for(user, organisation) is not None or coordinator_covers(user, organisation)
+
+
+def get_organisation_for(user: User, pk: int, *, action: Action) -> Organisation:
+    """The organisation `pk` if `user` may do `action` to it.
+
+    Raises Http404 for outsiders (and for anything that does not exist), PermissionDenied
+    for insiders whose role lacks the capability.
+    """
+    organisation = (
+        Organisation.objects.select_related("prefecture", "location__prefecture")
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    if action in capabilities_for(user, organisation):
+        return organisation
+    if not _is_insider(user, organisation):
+        raise Http404
+    raise PermissionDenied
+
+
+def organisation_action(action: Action) -> Callable[..., Callable[..., HttpResponse]]:
+    """View decorator: loads the organisation from the `pk` URL argument for `action` and
+    passes it to the view as `organisation`. Anonymous visitors are sent to log in, except
+    for public actions."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            organisation = get_organisation_for(request.user, pk, action=action)
+            if action == Action.VERIFY and not user_has_mfa(request.user):
+                return _mfa_setup_redirect(request)
+            return view(request, *args, organisation=organisation, **kwargs)
+
+        if action == Action.VIEW:
+            return wrapped
+        return login_required(wrapped)
+
+    return decorator
+
+
+def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
+    messages.warning(
+        request,
+        _("Coordinators must set up two-factor authentication before using coordinator pages."),
+    )
+    return redirect("mfa_activate_totp")
+
+
+def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Coordinator pages: signed in, an active coordinator (else 404), and MFA set up."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_coordinator(request.user):
+            raise Http404
+        if not user_has_mfa(request.user):
+            return _mfa_setup_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
