@@ -240,10 +240,14 @@ def organisation_logo(request: HttpRequest, organisation: Organisation) -> HttpR
             limiter = uploads.install_size_limit(request, settings.LOGO_MAX_BYTES)
     if too_large:
         # Nothing is read or changed, so there is nothing for CSRF to protect here.
-        form = LogoForm()
-        form.add_error(None, uploads.too_large_error(settings.LOGO_MAX_BYTES))
         return render(
-            request, "partners/organisation_logo.html", {"form": form, "organisation": organisation}
+            request,
+            "partners/organisation_logo.html",
+            {
+                "form": LogoForm(),
+                "organisation": organisation,
+                "upload_errors": uploads.too_large_error(settings.LOGO_MAX_BYTES).messages,
+            },
         )
     return _organisation_logo(request, organisation=organisation, limiter=limiter)
 
@@ -256,6 +260,7 @@ def _organisation_logo(
     limiter: uploads.SizeLimitUploadHandler | None,
 ) -> HttpResponse:
     form = LogoForm()
+    upload_errors: list[str] = []
     if request.method == "POST":
         if request.POST.get("remove"):
             services.organisation_remove_logo(organisation=organisation, actor=request.user)
@@ -264,7 +269,7 @@ def _organisation_logo(
         form = LogoForm(request.POST, request.FILES)
         if limiter is not None and limiter.exceeded:
             form = LogoForm()
-            form.add_error(None, uploads.too_large_error(settings.LOGO_MAX_BYTES))
+            upload_errors = uploads.too_large_error(settings.LOGO_MAX_BYTES).messages
         elif form.is_valid():
             try:
                 image = uploads.process_image(
@@ -281,7 +286,9 @@ def _organisation_logo(
                 messages.success(request, _("The logo was updated."))
                 return redirect(organisation)
     return render(
-        request, "partners/organisation_logo.html", {"form": form, "organisation": organisation}
+        request,
+        "partners/organisation_logo.html",
+        {"form": form, "organisation": organisation, "upload_errors": upload_errors},
     )
 
 
