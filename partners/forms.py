@@ -30,6 +30,13 @@ class OrganisationForm(forms.ModelForm):
         label=_("SDGs you work on"),
     )
 
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Members with an email address at this domain are verified automatically."),
+    )
+
     class Meta:
         model = Organisation
         fields = COMMON_FIELDS
@@ -55,10 +62,6 @@ class OrganisationForm(forms.ModelForm):
             self.fields["location"].help_text = _(
                 "Choose the prefecture first; the list shows its municipalities."
             )
-        self.fields["website"].help_text = _(
-            "Members with an email address at this domain are verified automatically."
-        )
-        self.fields["website"].assume_scheme = "https"
 
     def _selected_prefecture(self) -> int | None:
         raw = self.data.get(self.add_prefix("prefecture")) if self.is_bound else None

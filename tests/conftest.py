@@ -4,6 +4,7 @@ STYLE.md rule 19."""
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from sankangaku.celery import app as celery_app
@@ -18,6 +19,9 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The cache is the test Redis: clear it so allauth's rate limits from one test do not
+    # leak into the next.
+    cache.clear()
     # Most tests run tasks in-process; delivery tests start a real worker themselves.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

@@ -1,0 +1,336 @@
+"""`manage.py seed_demo`: fictional demo organisations, their people and a coordinator.
+
+Idempotent: organisations are found by their identity (法人番号, local government, 学校コード)
+and people by email, so a second run creates nothing and prints the same logins.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.test.utils import override_settings
+from django.urls import reverse
+from stdnum.jp import cn as corporate_number
+
+from partners import demo_data
+from partners.demo_data import DemoOrganisation
+from partners.forms import FORM_FOR_KIND, organisation_form_data
+from partners.identifiers import SCHOOL_CODE_KINDS
+from partners.models import (
+    Coordinator,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Prefecture,
+    Role,
+    Theme,
+    VerificationStatus,
+)
+from partners.services import (
+    organisation_create,
+    organisation_decide_verification,
+    organisation_request_verification,
+)
+from sankangaku.accounts.models import User
+from sankangaku.celery import app as celery_app
+
+DEFAULT_SEED = 2026
+VERIFICATION_NOTE = "デモデータ"
+
+# The first kind code of each school kind (B1 elementary, C1 junior high, D1 high, …).
+_KIND_CODE: dict[str, str] = {}
+for _code, _kind in SCHOOL_CODE_KINDS.items():
+    _KIND_CODE.setdefault(_kind, _code)
+
+
+def demo_corporate_number(spec: DemoOrganisation) -> str:
+    """The 13-digit 法人番号: check digit first, then the 12-digit base."""
+    return corporate_number.calc_check_digit(spec.corporate_base) + spec.corporate_base
+
+
+def demo_school_code(spec: DemoOrganisation) -> str:
+    """kind (2) + prefecture (2) + founder (1) + number (7) + check digit (1).
+
+    MEXT's check-digit algorithm is not known (see partners.identifiers), so the digit here is
+    only a stable stand-in: the sum of the digits before it, modulo 10.
+    """
+    body = f"{_KIND_CODE[spec.school_kind]}{spec.location[:2]}{spec.school_founder}"
+    body += spec.school_number
+    return body + str(sum(int(c) for c in body if c.isdigit()) % 10)
+
+
+@dataclass
+class SeedResult:
+    organisations: int = 0
+    organisations_new: int = 0
+    users: int = 0
+    users_new: int = 0
+    memberships_new: int = 0
+    pending: int = 0
+
+
+@contextmanager
+def notifications_silenced() -> Iterator[None]:
+    """Run follow-up tasks in-process and drop their emails while seeding.
+
+    Approving verifications enqueues a "you are verified" email per organisation. The demo
+    recipients live at reserved example domains, so those emails inform nobody: the console
+    backend would bury the login block under ~20 messages, and with REDIS_URL set a worker
+    would try real SMTP delivery to addresses that cannot exist. Forcing eager execution keeps
+    the tasks off the broker (no worker needed) and the dummy backend discards them. Celery's
+    per-task log lines would be the same noise, so they are muted for the duration.
+    """
+    previous = celery_app.conf.task_always_eager
+    loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+    levels = [logger.level for logger in loggers]
+    celery_app.conf.task_always_eager = True
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+class DemoSeeder:
+    """Creates what is missing of the demo data; call `run()` inside a transaction."""
+
+    def __init__(self, *, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.result = SeedResult()
+        self._password_hash: str | None = None
+        self._sdg_ids = dict(
+            Theme.objects.filter(kind=Theme.Kind.SDG).values_list("number", "pk")
+        )
+
+    def run(self) -> SeedResult:
+        coordinator = self.person(demo_data.COORDINATOR_EMAIL)
+        Coordinator.objects.get_or_create(user=coordinator)  # no prefectures: nationwide
+        self.ensure_verified_address(coordinator)
+        for spec in demo_data.ORGANISATIONS:
+            self.organisation(spec, coordinator=coordinator)
+        self.result.pending = Organisation.objects.filter(
+            verification_status=VerificationStatus.PENDING
+        ).count()
+        return self.result
+
+    # --- people -------------------------------------------------------------------------
+
+    def person(self, email: str) -> User:
+        """The user with `email`, created (without an email address yet) if missing."""
+        # Draw the name even for existing users so that every later name stays the same
+        # whichever users already exist.
+        display_name = f"{self.rng.choice(demo_data.FAMILY_NAMES)} "
+        display_name += self.rng.choice(demo_data.GIVEN_NAMES)
+        self.result.users += 1
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            # Existing users are left alone: a re-run must not reset a password someone
+            # changed, nor log anyone out by rehashing.
+            return user
+        if self._password_hash is None:
+            # One PBKDF2 hash (~1 s) shared by every new demo user instead of one per user,
+            # which would take half a minute; acceptable only because they share a published
+            # password anyway.
+            self._password_hash = make_password(demo_data.DEMO_PASSWORD)
+        user = User(email=email.lower(), display_name=display_name, preferred_language="ja")
+        user.password = self._password_hash
+        user.save()
+        self.result.users_new += 1
+        return user
+
+    def ensure_verified_address(self, user: User) -> None:
+        """A verified primary allauth address, so the user can sign in under mandatory
+        verification."""
+        if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    # --- organisations ------------------------------------------------------------------
+
+    def organisation(self, spec: DemoOrganisation, *, coordinator: User) -> Organisation:
+        admin = self.person(spec.admin)
+        members = [self.person(email) for email in spec.members]
+        self.result.organisations += 1
+        organisation = self.find(spec)
+        if organisation is None:
+            organisation = self.create(spec, admin=admin)
+            self.result.organisations_new += 1
+        # Extra members are added directly rather than invited: an invitation means an email
+        # and a token for people who do not exist.
+        for user, role in [(admin, Role.ADMIN), *((m, Role.MEMBER) for m in members)]:
+            _membership, created = Membership.objects.get_or_create(
+                user=user, organisation=organisation, defaults={"role": role}
+            )
+            self.result.memberships_new += created
+        # Verification is decided here, explicitly, before anyone has a verified address:
+        # organisation_create and organisation_request_verification would otherwise verify
+        # by email domain (a company's own domain, a school's website), and the pending
+        # organisations would silently leave the queue.
+        if organisation.verification_status == VerificationStatus.UNVERIFIED:
+            if spec.pending:
+                organisation_request_verification(organisation=organisation, actor=admin)
+            else:
+                organisation_decide_verification(
+                    organisation=organisation,
+                    coordinator=coordinator,
+                    approve=True,
+                    note=VERIFICATION_NOTE,
+                )
+        for user in (admin, *members):
+            self.ensure_verified_address(user)
+        return organisation
+
+    def find(self, spec: DemoOrganisation) -> Organisation | None:
+        organisations = Organisation.objects.filter(kind=spec.kind)
+        if spec.kind == OrganisationKind.COMPANY:
+            return organisations.filter(corporate_number=demo_corporate_number(spec)).first()
+        if spec.kind == OrganisationKind.MUNICIPALITY:
+            return organisations.filter(local_government_id=spec.location).first()
+        return organisations.filter(school_code=demo_school_code(spec)).first()
+
+    def create(self, spec: DemoOrganisation, *, admin: User) -> Organisation:
+        """Register through the same form and service as a person on the sign-up page, so
+        the demo data passes exactly the validation real input does."""
+        form = FORM_FOR_KIND[spec.kind](data=self.form_data(spec))
+        if not form.is_valid():
+            raise CommandError(
+                f"Demo data for {spec.name or spec.location} is invalid:\n"
+                f"{form.errors.as_text()}"
+            )
+        return organisation_create(
+            user=admin,
+            kind=spec.kind,
+            data=organisation_form_data(form),
+            themes=list(form.cleaned_data["themes"]),
+        )
+
+    def form_data(self, spec: DemoOrganisation) -> dict[str, Any]:
+        try:
+            themes = [self._sdg_ids[number] for number in spec.sdgs]
+        except KeyError as exc:
+            raise CommandError(
+                f"SDG {exc.args[0]} is missing; run `manage.py load_reference_data`."
+            ) from None
+        data: dict[str, Any] = {
+            "prefecture": int(spec.location[:2]),
+            "description": spec.description,
+            "website": spec.website,
+            "themes": themes,
+        }
+        if spec.kind == OrganisationKind.MUNICIPALITY:
+            # Chosen by code; the form derives the name, kana and location from the
+            # reference table (MunicipalityForm.identity_data).
+            data["local_government_code"] = spec.location
+            return data
+        data.update(name=spec.name, name_kana=spec.name_kana, location=spec.location)
+        if spec.kind == OrganisationKind.COMPANY:
+            data.update(
+                corporate_number=demo_corporate_number(spec),
+                legal_form=spec.legal_form,
+                industry=spec.industry,
+                company_size=spec.company_size,
+            )
+        else:
+            grade_from, grade_to = spec.grades or (None, None)
+            data.update(
+                school_code=demo_school_code(spec),
+                school_kind=spec.school_kind,
+                grade_from=grade_from,
+                grade_to=grade_to,
+                student_count=spec.student_count,
+            )
+        return data
+
+
+class Command(BaseCommand):
+    help = (
+        "Create fictional demo organisations (companies, municipalities, schools), their "
+        "members and a coordinator, then print the demo logins. Safe to run again: nothing "
+        "that exists is created twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=(
+                f"Seed for the random choices (the demo people's names); default "
+                f"{DEFAULT_SEED}. Organisations and emails are fixed, so another seed never "
+                f"duplicates them, and existing people keep their names."
+            ),
+        )
+
+    def handle(self, *args: Any, seed: int, **options: Any) -> None:
+        started = time.monotonic()
+        if (
+            not Prefecture.objects.exists()
+            or Theme.objects.filter(kind=Theme.Kind.SDG).count() < 17
+        ):
+            self.stdout.write("参照データを読み込みます / Loading reference data first …")
+            call_command("load_reference_data", stdout=self.stdout, stderr=self.stderr)
+        # One transaction: all or nothing, and far fewer disk syncs on SQLite. The emails that
+        # verification enqueues on commit run when it closes, still inside the silencer.
+        with notifications_silenced(), transaction.atomic():
+            result = DemoSeeder(seed=seed).run()
+        self.print_logins(result, elapsed=time.monotonic() - started)
+
+    def print_logins(self, result: SeedResult, *, elapsed: float) -> None:
+        write = self.stdout.write
+        write(
+            self.style.SUCCESS(
+                f"デモデータの準備ができました / Demo data ready ({elapsed:.1f} s): "
+                f"{result.organisations} organisations ({result.organisations_new} new), "
+                f"{result.users} users ({result.users_new} new), "
+                f"{result.memberships_new} new memberships; "
+                f"{result.pending} waiting for verification."
+            )
+        )
+        write("")
+        write("=" * 72)
+        write("デモ用ログイン / Demo logins")
+        write(f"  サイト / Site:           {settings.SITE_URL}/")
+        write(f"  ログイン / Sign in:      {settings.SITE_URL}{reverse('account_login')}")
+        write(f"  パスワード / Password:   {demo_data.DEMO_PASSWORD}  (全員共通 / all users)")
+        for login in demo_data.DEMO_LOGINS:
+            membership = (
+                Membership.objects.filter(user__email__iexact=login.email)
+                .select_related("organisation")
+                .order_by("created_at")
+                .first()
+            )
+            organisation = (
+                membership.organisation.name
+                if membership
+                else "全国担当・組織なし / nationwide, no organisation"
+            )
+            write("")
+            write(f"  [{login.label_ja} / {login.label_en}]")
+            write(f"    メール / Email:        {login.email}")
+            write(f"    パスワード / Password: {demo_data.DEMO_PASSWORD}")
+            write(f"    組織 / Organisation:   {organisation}")
+        write("")
+        write(
+            "  ※ コーディネーターは、コーディネーター用ページに初めてアクセスしたときに"
+            "認証アプリ (TOTP) の設定を求められます。"
+        )
+        write(
+            "    The coordinator must set up an authenticator app (TOTP) on the first visit "
+            "to the coordinator pages."
+        )
+        write("=" * 72)
