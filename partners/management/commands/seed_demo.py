@@ -114,9 +114,7 @@ class DemoSeeder:
         self.rng = random.Random(seed)
         self.result = SeedResult()
         self._password_hash: str | None = None
-        self._sdg_ids = dict(
-            Theme.objects.filter(kind=Theme.Kind.SDG).values_list("number", "pk")
-        )
+        self._sdg_ids = dict(Theme.objects.filter(kind=Theme.Kind.SDG).values_list("number", "pk"))
 
     def run(self) -> SeedResult:
         coordinator = self.person(demo_data.COORDINATOR_EMAIL)
@@ -209,8 +207,7 @@ class DemoSeeder:
         form = FORM_FOR_KIND[spec.kind](data=self.form_data(spec))
         if not form.is_valid():
             raise CommandError(
-                f"Demo data for {spec.name or spec.location} is invalid:\n"
-                f"{form.errors.as_text()}"
+                f"Demo data for {spec.name or spec.location} is invalid:\n{form.errors.as_text()}"
             )
         return organisation_create(
             user=admin,
