@@ -9,12 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sankangaku.accounts.models import User
+from sankangaku.accounts.views import safe_next_url
 
 from . import access, selectors, services, uploads
 from .access import Action
@@ -148,7 +148,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
         wanted = 0
     if any(m.organisation_id == wanted for m in selectors.membership_list_for(user=request.user)):
         request.session[selectors.CURRENT_ORGANISATION_SESSION_KEY] = wanted
-    return HttpResponseRedirect(reverse("partners:dashboard"))
+    return HttpResponseRedirect(safe_next_url(request))
 
 
 @login_required

@@ -12,7 +12,8 @@ from . import services
 from .forms import ProfileForm
 
 
-def _safe_next(request: HttpRequest) -> str:
+def safe_next_url(request: HttpRequest) -> str:
+    """The POSTed `next` (or the referer) when it points at this site, else "/"."""
     target = request.POST.get("next") or request.headers.get("referer") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -25,7 +26,7 @@ def _safe_next(request: HttpRequest) -> str:
 def language_set(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; stored on the user when signed in, else in a cookie."""
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next_url(request))
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
