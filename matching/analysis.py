@@ -31,19 +31,21 @@ STOP_WORDS = frozenset(
         "我々", "弊社", "当社", "本", "今回", "今後", "現在", "以上", "以下",
     }
 )
-_SPLIT_PUNCT = re.compile(r"[\s\u3000、。・，．,.!?！？「」『』（）()\[\]【】〈〉《》:：;；/／\-ー〜~]+")
+# Runs of text are broken at spaces and punctuation (not at ー, which is part of katakana).
+_SPLIT_PUNCT = re.compile(
+    r"[\s\u3000、。・，．,.!?！？「」『』（）()\[\]【】〈〉《》:：;；/／\-〜~]+"
+)
 
 
 def _tokenizers():  # type: ignore[no-untyped-def]
     tokenizers = getattr(_local, "tokenizers", None)
     if tokenizers is None:
-        from sudachipy import Dictionary, SplitMode
+        from sudachipy import SplitMode
 
         dictionary = _dictionary()
-        tokenizers = (
-            dictionary.create(SplitMode.C),
-            dictionary.create(SplitMode.A),
-        )
+        # SudachiPy 0.7 renamed create() to tokenizer(); accept both.
+        make = getattr(dictionary, "tokenizer", None) or dictionary.create
+        tokenizers = (make(mode=SplitMode.C), make(mode=SplitMode.A))
         _local.tokenizers = tokenizers
     return tokenizers
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -26,7 +27,15 @@ from django.utils.translation import gettext as _
 from sankangaku.accounts.mfa import user_has_mfa
 from sankangaku.accounts.models import User
 
-from .models import Membership, Organisation, Role, VerificationStatus
+from .models import (
+    Membership,
+    Organisation,
+    Posting,
+    PostingStatus,
+    Role,
+    VerificationStatus,
+    Visibility,
+)
 
 
 class Action(StrEnum):
@@ -164,3 +173,117 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
+
+
+# --- Postings ---------------------------------------------------------------------------
+
+
+class PostingAction(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # edit, publish, close, confirm, name the contact
+    REVIEW = "review"  # coordinators: publish or return a posting waiting for review
+    RESPOND = "respond"  # answer an open call on behalf of one's own organisation
+    MANAGE_RESPONSES = "manage_responses"  # shortlist and choose answers to one's own call
+
+
+# Outsiders may see a posting in these states, subject to its visibility.
+PUBLIC_POSTING_STATES = frozenset({PostingStatus.OPEN, PostingStatus.CLOSED})
+
+
+def posting_visible_q(user: User) -> Q:
+    """Postings in PUBLIC_POSTING_STATES that `user` may see as an outsider (search, lists)."""
+    allowed = [Visibility.PUBLIC]
+    if user.is_authenticated:
+        allowed.append(Visibility.MEMBERS)
+    if is_coordinator(user):
+        allowed.append(Visibility.COORDINATORS)
+    return Q(status__in=PUBLIC_POSTING_STATES, visibility__in=allowed)
+
+
+def _posting_insider(user: User, posting: Posting) -> bool:
+    return _is_insider(user, posting.organisation)
+
+
+def posting_capabilities_for(user: User, posting: Posting) -> frozenset[PostingAction]:
+    capabilities: set[PostingAction] = set()
+    organisation = posting.organisation
+    membership = membership_for(user, organisation)
+    covering = coordinator_covers(user, organisation)
+    visible_outside = posting.status in PUBLIC_POSTING_STATES and (
+        posting.visibility == Visibility.PUBLIC
+        or (posting.visibility == Visibility.MEMBERS and user.is_authenticated)
+        or (posting.visibility == Visibility.COORDINATORS and is_coordinator(user))
+    )
+    if membership is not None or covering or visible_outside:
+        capabilities.add(PostingAction.VIEW)
+    if membership is not None and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[membership.role]:
+        capabilities |= {PostingAction.EDIT, PostingAction.MANAGE_RESPONSES}
+    if covering:
+        capabilities.add(PostingAction.REVIEW)
+    if (
+        visible_outside
+        and membership is None
+        and posting.is_open_call
+        and posting.status == PostingStatus.OPEN
+        and user.is_authenticated
+        and any(Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role] for m in _memberships(user))
+    ):
+        capabilities.add(PostingAction.RESPOND)
+    return frozenset(capabilities)
+
+
+def _memberships(user: User) -> list[Membership]:
+    cached = getattr(user, "_membership_cache", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user._membership_cache = cached
+    return cached
+
+
+def get_posting_for(user: User, pk: int, *, action: PostingAction) -> Posting:
+    """The posting `pk` if `user` may do `action` to it: 404 for those who may not see it,
+    403 for those who see it but may not act."""
+    posting = (
+        Posting.objects.select_related(
+            "organisation__prefecture", "prefecture", "location__prefecture", "contact"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if posting is None:
+        raise Http404
+    capabilities = posting_capabilities_for(user, posting)
+    if action in capabilities:
+        return posting
+    if PostingAction.VIEW not in capabilities:
+        raise Http404
+    if action != PostingAction.RESPOND and not _posting_insider(user, posting):
+        raise Http404
+    raise PermissionDenied
+
+
+def posting_action(action: PostingAction) -> Callable[..., Callable[..., HttpResponse]]:
+    """View decorator like `organisation_action`, for postings; passes `posting`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            posting = get_posting_for(request.user, pk, action=action)
+            if action == PostingAction.REVIEW and not user_has_mfa(request.user):
+                return _mfa_setup_redirect(request)
+            return view(request, *args, posting=posting, **kwargs)
+
+        if action == PostingAction.VIEW:
+            return wrapped
+        return login_required(wrapped)
+
+    return decorator
+
+
+def organisations_that_can_post(user: User) -> list[Organisation]:
+    """Organisations on whose behalf `user` may write postings."""
+    return [
+        m.organisation
+        for m in _memberships(user)
+        if Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
+    ]

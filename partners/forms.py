@@ -3,15 +3,23 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
 from .models import (
+    CallResponse,
+    Direction,
+    FundingRoute,
     LocalGovernment,
     Organisation,
     OrganisationKind,
+    PlaceScope,
+    Posting,
     Prefecture,
+    Region,
     Role,
+    SchoolKind,
     Theme,
 )
 
@@ -317,3 +325,336 @@ class OrganisationFilterForm(forms.Form):
         empty_label=_("All prefectures"),
     )
     verified = forms.BooleanField(label=_("Verified only"), required=False)
+
+
+# --- Postings ---------------------------------------------------------------------------
+
+TERM_CHOICES = [
+    ("1学期", _("1st term")),
+    ("2学期", _("2nd term")),
+    ("3学期", _("3rd term")),
+    ("前期", _("First semester")),
+    ("後期", _("Second semester")),
+    ("通年", _("Whole year")),
+]
+
+# The highest grade each kind of school has (a grade outside 1..this is refused).
+MAX_GRADE = {
+    SchoolKind.KINDERGARTEN: 3,
+    SchoolKind.ELEMENTARY: 6,
+    SchoolKind.JUNIOR_HIGH: 3,
+    SchoolKind.COMPULSORY: 9,
+    SchoolKind.HIGH: 4,  # part-time high schools have a 4th year
+    SchoolKind.SECONDARY: 6,
+    SchoolKind.SPECIAL_NEEDS: 12,
+    SchoolKind.UNIVERSITY: 6,
+    SchoolKind.JUNIOR_COLLEGE: 3,
+    SchoolKind.TECHNICAL_COLLEGE: 5,
+    SchoolKind.VOCATIONAL: 4,
+}
+
+ISSUE_FRAMING = ["situation", "desired_outcome", "constraints", "assets", "partnership_forms"]
+STRENGTH_FRAMING = ["offer_what", "offer_for_whom", "conditions", "capacity"]
+SCHOOL_FIELDS = ["school_year", "terms", "grade_from", "grade_to", "student_count", "class_hours"]
+CALL_FIELDS = ["is_open_call", "call_budget", "call_deadline", "selection_criteria"]
+PLACE_FIELDS = ["place_scope", "prefecture", "location", "online_ok"]
+COMMON_POSTING_FIELDS = [
+    "title",
+    "body",
+    "themes",
+    *PLACE_FIELDS,
+    "starts_on",
+    "ends_on",
+    "funding_route",
+    "budget_min",
+    "budget_max",
+    "visibility",
+    "wants_review",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PostingForm(forms.ModelForm):
+    """One form for issues and strengths; which framing questions it asks depends on the
+    direction, and the school and municipality fields on the organisation's kind."""
+
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.filter(is_active=True).order_by("kind", "position", "slug"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Themes and SDGs"),
+    )
+    terms = forms.MultipleChoiceField(
+        choices=TERM_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Terms"),
+    )
+
+    class Meta:
+        model = Posting
+        fields = [
+            *COMMON_POSTING_FIELDS,
+            *ISSUE_FRAMING,
+            *STRENGTH_FRAMING,
+            *SCHOOL_FIELDS,
+            "budget_status",
+            *CALL_FIELDS,
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 5}),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [*ISSUE_FRAMING, *STRENGTH_FRAMING, "selection_criteria"]
+            },
+            "starts_on": DateInput,
+            "ends_on": DateInput,
+            "call_deadline": DateInput,
+        }
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, direction: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.direction = direction
+        drop = STRENGTH_FRAMING if direction == Direction.ISSUE else ISSUE_FRAMING
+        if direction != Direction.ISSUE:
+            drop = [*drop, *CALL_FIELDS]
+        if organisation.kind != OrganisationKind.SCHOOL:
+            drop = [*drop, *SCHOOL_FIELDS]
+        if organisation.kind != OrganisationKind.MUNICIPALITY:
+            drop = [*drop, "budget_status"]
+        for name in drop:
+            self.fields.pop(name, None)
+        self.fields["prefecture"].queryset = Prefecture.objects.all()
+        self.fields["prefecture"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("partners:municipality_options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_location",
+                "hx-swap": "innerHTML",
+            }
+        )
+        prefecture = self._selected_prefecture()
+        self.fields["location"].queryset = (
+            LocalGovernment.objects.filter(prefecture_id=prefecture).exclude(
+                level=LocalGovernment.Level.PREFECTURE
+            )
+            if prefecture
+            else LocalGovernment.objects.none()
+        )
+        if not self.is_bound and not self.instance.pk:
+            # Start from the organisation's own place: most postings are about it.
+            self.initial.setdefault("prefecture", organisation.prefecture_id)
+            self.initial.setdefault("location", organisation.location_id)
+            self.fields["location"].queryset = LocalGovernment.objects.filter(
+                prefecture_id=organisation.prefecture_id
+            ).exclude(level=LocalGovernment.Level.PREFECTURE)
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("partners:posting_similar"),
+                    "hx-trigger": "keyup changed delay:800ms",
+                    "hx-target": "#similar-postings",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "[name=title],[name=body]",
+                }
+            )
+        if "school_year" in self.fields:
+            self.fields["school_year"].widget.attrs.update({"min": 2020, "max": 2100})
+
+    def _selected_prefecture(self) -> int | None:
+        raw = self.data.get(self.add_prefix("prefecture")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("prefecture") or getattr(self.instance, "prefecture_id", None)
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def framing_fields(self) -> list[forms.BoundField]:
+        """The framing questions for this direction, in template order."""
+        return [self[name] for name in [*ISSUE_FRAMING, *STRENGTH_FRAMING] if name in self.fields]
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_school_year(self) -> int | None:
+        year = self.cleaned_data.get("school_year")
+        if year is not None and not 2020 <= year <= 2100:
+            raise ValidationError(_("Enter the school year as a year such as 2027."))
+        return year
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The period cannot end before it starts."))
+        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("budget_max", _("The upper budget must not be below the lower."))
+        self._clean_place(cleaned)
+        self._clean_grades(cleaned)
+        self._clean_call(cleaned)
+        return cleaned
+
+    def _clean_place(self, cleaned: dict[str, Any]) -> None:
+        scope = cleaned.get("place_scope")
+        if scope == PlaceScope.MUNICIPALITY:
+            if not cleaned.get("location"):
+                self.add_error("location", _("Choose the municipality."))
+            elif cleaned.get("prefecture") and (
+                cleaned["location"].prefecture_id != cleaned["prefecture"].pk
+            ):
+                self.add_error("location", _("This municipality is not in that prefecture."))
+            else:
+                cleaned["prefecture"] = cleaned["location"].prefecture
+        elif scope == PlaceScope.PREFECTURE:
+            if not cleaned.get("prefecture"):
+                self.add_error("prefecture", _("Choose the prefecture."))
+            cleaned["location"] = None
+        elif scope in (PlaceScope.NATIONWIDE, PlaceScope.ONLINE):
+            cleaned["prefecture"] = None
+            cleaned["location"] = None
+            if scope == PlaceScope.ONLINE:
+                cleaned["online_ok"] = True
+
+    def _clean_grades(self, cleaned: dict[str, Any]) -> None:
+        if "grade_from" not in self.fields:
+            return
+        top = MAX_GRADE.get(self.organisation.school_kind, 12)
+        for name in ("grade_from", "grade_to"):
+            grade = cleaned.get(name)
+            if grade is not None and not 1 <= grade <= top:
+                self.add_error(
+                    name,
+                    _("This kind of school has grades 1 to %(top)d.") % {"top": top},
+                )
+        low, high = cleaned.get("grade_from"), cleaned.get("grade_to")
+        if low and high and high < low:
+            self.add_error("grade_to", _("The last grade must not be before the first."))
+        if low and not high:
+            cleaned["grade_to"] = low
+
+    def _clean_call(self, cleaned: dict[str, Any]) -> None:
+        if not cleaned.get("is_open_call"):
+            return
+        for name, message in (
+            ("call_budget", _("An open call needs a budget.")),
+            ("call_deadline", _("An open call needs a deadline for proposals.")),
+            ("selection_criteria", _("An open call needs its selection criteria.")),
+        ):
+            if not cleaned.get(name):
+                self.add_error(name, message)
+        deadline = cleaned.get("call_deadline")
+        if deadline and deadline < timezone.localdate():
+            self.add_error("call_deadline", _("The deadline must be in the future."))
+
+    def posting_data(self) -> dict[str, Any]:
+        """Model fields for the service, without the themes."""
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if name != "themes" and name in self._meta.fields
+        }
+        data["prefecture"] = self.cleaned_data.get("prefecture")
+        data["location"] = self.cleaned_data.get("location")
+        data["direction"] = self.direction
+        for name in ("budget_status",):
+            if name in data and data[name] is None:
+                data[name] = ""
+        return data
+
+
+class PostingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
+    direction = forms.ChoiceField(
+        label=_("Looking for"),
+        required=False,
+        choices=[("", _("Issues and strengths")), *Direction.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Posted by"),
+        required=False,
+        choices=[("", _("All kinds")), *OrganisationKind.choices],
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
+    )
+    prefecture = forms.ModelChoiceField(
+        label=_("Prefecture"),
+        required=False,
+        queryset=Prefecture.objects.all(),
+        empty_label=_("All prefectures"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        required=False,
+        to_field_name="slug",
+        queryset=Theme.objects.filter(is_active=True).order_by("kind", "position", "slug"),
+        empty_label=_("All themes"),
+    )
+    funding = forms.ChoiceField(
+        label=_("Funding route"),
+        required=False,
+        choices=[("", _("Any funding route")), *FundingRoute.choices],
+    )
+    grade = forms.IntegerField(label=_("School grade"), required=False, min_value=1, max_value=12)
+    period_from = forms.DateField(label=_("Active from"), required=False, widget=DateInput)
+    period_to = forms.DateField(label=_("Active until"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("relevance", _("Relevance")),
+            ("newest", _("Newest")),
+            ("deadline", _("Deadline")),
+        ],
+    )
+
+    def search_arguments(self) -> dict[str, Any]:
+        """Valid filters only: a bad value in one filter is dropped, the rest still apply."""
+        arguments: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            raw = self.data.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                value = field.clean(raw)
+            except ValidationError:
+                continue
+            if value not in (None, ""):
+                arguments[name] = value
+        return arguments
+
+
+class PostingReviewForm(VerificationDecisionForm):
+    pass
+
+
+class CallResponseForm(forms.ModelForm):
+    class Meta:
+        model = CallResponse
+        fields = ["idea", "who", "when", "cost"]
+        widgets = {
+            "idea": forms.Textarea(attrs={"rows": 4}),
+            "who": forms.Textarea(attrs={"rows": 2}),
+            "when": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ContactForm(forms.Form):
+    contact = forms.ModelChoiceField(queryset=None, label=_("Contact person"))  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sankangaku.accounts.models import User
+
+        self.fields["contact"].queryset = User.objects.filter(
+            memberships__organisation=organisation
+        ).order_by("display_name")

@@ -421,3 +421,260 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# --- Postings: stated issues and strengths -----------------------------------------------
+
+
+class Direction(models.TextChoices):
+    ISSUE = "issue", _("Issue (what we need)")
+    STRENGTH = "strength", _("Strength (what we can offer)")
+
+
+class PostingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("Waiting for coordinator review")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    EXPIRED = "expired", _("Expired")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    MEMBERS = "members", _("Signed-in members")
+    COORDINATORS = "coordinators", _("Coordinators only")
+
+
+class PlaceScope(models.TextChoices):
+    MUNICIPALITY = "municipality", _("A municipality")
+    PREFECTURE = "prefecture", _("A prefecture")
+    NATIONWIDE = "nationwide", _("Nationwide")
+    ONLINE = "online", _("Online")
+
+
+class FundingRoute(models.TextChoices):
+    CORPORATE_FURUSATO = (
+        "corporate_furusato",
+        _("Corporate hometown tax donation (企業版ふるさと納税)"),
+    )
+    COMMISSION = "commission", _("Commission (委託)")
+    SPONSORSHIP = "sponsorship", _("Sponsorship (協賛)")
+    IN_KIND = "in_kind", _("In kind (現物・人的支援)")
+    VOLUNTEER = "volunteer", _("Volunteer / pro bono")
+    UNDECIDED = "undecided", _("Undecided")
+
+
+class BudgetStatus(models.TextChoices):
+    THIS_YEAR = "this_year", _("Budget secured this fiscal year")
+    NEXT_YEAR = "next_year", _("Budget to be requested for next fiscal year")
+    NONE = "none", _("No budget")
+
+
+class Posting(models.Model):
+    """A stated issue (課題) or strength (強み) of an organisation.
+
+    It belongs to the organisation, not to the person who wrote it: `contact` may change
+    (hand-over) and may be empty after someone leaves. `search_tokens` and `search_ngrams`
+    hold the text as analysed by matching.analysis, for the search box.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="postings",
+        verbose_name=_("organisation"),
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("summary"), max_length=4000)
+    # Framing template: an issue.
+    situation = models.TextField(_("current situation"), max_length=2000, blank=True)
+    desired_outcome = models.TextField(_("desired outcome"), max_length=2000, blank=True)
+    constraints = models.TextField(_("constraints"), max_length=2000, blank=True)
+    assets = models.TextField(_("data or assets available"), max_length=2000, blank=True)
+    partnership_forms = models.TextField(
+        _("acceptable forms of partnership"), max_length=2000, blank=True
+    )
+    # Framing template: a strength.
+    offer_what = models.TextField(_("what exactly we offer"), max_length=2000, blank=True)
+    offer_for_whom = models.TextField(_("for whom"), max_length=2000, blank=True)
+    conditions = models.TextField(_("conditions"), max_length=2000, blank=True)
+    capacity = models.TextField(_("capacity"), max_length=2000, blank=True)
+
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="postings", verbose_name=_("themes")
+    )
+    place_scope = models.CharField(
+        _("place"), max_length=12, choices=PlaceScope.choices, default=PlaceScope.MUNICIPALITY
+    )
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+        verbose_name=_("prefecture"),
+    )
+    location = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+        verbose_name=_("municipality"),
+    )
+    online_ok = models.BooleanField(_("online is fine"), default=False)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # Schools
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"),
+        null=True,
+        blank=True,
+        help_text=_("The year in which the school year starts in April, e.g. 2027."),
+    )
+    terms = models.JSONField(_("terms"), default=list, blank=True)
+    grade_from = models.PositiveSmallIntegerField(_("from grade"), null=True, blank=True)
+    grade_to = models.PositiveSmallIntegerField(_("to grade"), null=True, blank=True)
+    student_count = models.PositiveIntegerField(_("number of students"), null=True, blank=True)
+    class_hours = models.PositiveSmallIntegerField(_("class hours"), null=True, blank=True)
+    # Municipalities
+    budget_status = models.CharField(
+        _("budget"), max_length=10, choices=BudgetStatus.choices, blank=True
+    )
+    funding_route = models.CharField(
+        _("funding route"),
+        max_length=20,
+        choices=FundingRoute.choices,
+        default=FundingRoute.UNDECIDED,
+    )
+    budget_min = models.PositiveIntegerField(_("budget from (yen)"), null=True, blank=True)
+    budget_max = models.PositiveIntegerField(_("budget up to (yen)"), null=True, blank=True)
+
+    visibility = models.CharField(
+        _("who can see it"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.DRAFT
+    )
+    wants_review = models.BooleanField(
+        _("ask a coordinator to review before publishing"), default=False
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+
+    # Open call (逆指名): an issue with a budget, deadline and selection criteria fixed up front.
+    is_open_call = models.BooleanField(_("open call for proposals"), default=False)
+    call_budget = models.PositiveIntegerField(_("call budget (yen)"), null=True, blank=True)
+    call_deadline = models.DateField(_("proposal deadline"), null=True, blank=True)
+    selection_criteria = models.TextField(_("selection criteria"), max_length=2000, blank=True)
+
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    search_tokens = models.TextField(blank=True, editable=False)
+    search_ngrams = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        indexes = [
+            models.Index(fields=["status", "visibility", "-published_at"]),
+            models.Index(fields=["status", "expires_on"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:posting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def freshness(self) -> str:
+        """The card's traffic light: "fresh", "needs_confirmation" (expires within the
+        reminder window), "expired", or "" for drafts and closed postings."""
+        today = timezone.localdate()
+        if self.status == PostingStatus.EXPIRED or (
+            self.status == PostingStatus.OPEN and self.expires_on and self.expires_on < today
+        ):
+            return "expired"
+        if self.status != PostingStatus.OPEN:
+            return ""
+        if self.expires_on and (self.expires_on - today).days <= settings.POSTING_REMIND_DAYS:
+            return "needs_confirmation"
+        return "fresh"
+
+    def get_freshness_display(self) -> str:
+        return {
+            "fresh": _("Fresh"),
+            "needs_confirmation": _("Needs confirmation"),
+            "expired": _("Expired"),
+        }.get(self.freshness, "")
+
+    @property
+    def framing(self) -> list[tuple[str, str]]:
+        """The framing answers that were filled in, as (label, text) pairs."""
+        names = (
+            ["situation", "desired_outcome", "constraints", "assets", "partnership_forms"]
+            if self.direction == Direction.ISSUE
+            else ["offer_what", "offer_for_whom", "conditions", "capacity"]
+        )
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in names
+            if getattr(self, name)
+        ]
+
+
+class CallResponse(models.Model):
+    """A short structured proposal answering an open call."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        CHOSEN = "chosen", _("Chosen")
+        NOT_CHOSEN = "not_chosen", _("Not chosen")
+
+    call = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="responses")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="call_responses"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    idea = models.TextField(_("idea"), max_length=2000)
+    who = models.TextField(_("who would do it"), max_length=1000)
+    when = models.TextField(_("when"), max_length=500)
+    cost = models.PositiveIntegerField(_("cost (yen)"), null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("response to an open call")
+        verbose_name_plural = _("responses to open calls")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organisation"], name="call_response_one_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.call}"

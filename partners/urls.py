@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import organisations as views
+from .views import postings
 
 app_name = "partners"
 
@@ -48,6 +49,29 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", views.invitation_respond, name="invitation"),
+    path("postings/", postings.posting_list, name="posting_list"),
+    path("postings/new/", postings.posting_create, name="posting_create"),
+    path("postings/mine/", postings.posting_mine, name="posting_mine"),
+    path("postings/similar/", postings.posting_similar, name="posting_similar"),
+    path("postings/<int:pk>/", postings.posting_detail, name="posting_detail"),
+    path("postings/<int:pk>/edit/", postings.posting_edit, name="posting_edit"),
+    path("postings/<int:pk>/publish/", postings.posting_publish, name="posting_publish"),
+    path("postings/<int:pk>/close/", postings.posting_close, name="posting_close"),
+    path("postings/<int:pk>/confirm/", postings.posting_confirm, name="posting_confirm"),
+    path("postings/<int:pk>/contact/", postings.posting_contact, name="posting_contact"),
+    path("postings/<int:pk>/respond/", postings.call_respond, name="call_respond"),
+    path("postings/<int:pk>/responses/", postings.call_responses, name="call_responses"),
+    path(
+        "postings/<int:pk>/responses/<int:response_pk>/",
+        postings.call_response_decide,
+        name="call_response_decide",
+    ),
+    path("coordination/postings/", postings.posting_review_queue, name="posting_review_queue"),
+    path(
+        "coordination/postings/<int:pk>/",
+        postings.posting_review_decide,
+        name="posting_review_decide",
+    ),
     path("coordination/verification/", views.verification_queue, name="verification_queue"),
     path(
         "coordination/verification/<int:pk>/", views.verification_decide, name="verification_decide"

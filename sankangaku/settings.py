@@ -121,6 +121,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "postings-expire-and-remind": {
+        "task": "partners.tasks.postings_expire_and_remind",
+        "schedule": 60 * 60 * 6,  # every six hours; the work is idempotent
+    },
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 
 # --- Accounts ---------------------------------------------------------------------------
@@ -257,3 +263,6 @@ LOGGING = {
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 LOGO_MAX_PIXELS = 25_000_000
 INVITATION_VALID_DAYS = 14
+# Open postings expire unless their owners confirm them; reminders go out this many days before.
+POSTING_LIFETIME_DAYS = 90
+POSTING_REMIND_DAYS = 14

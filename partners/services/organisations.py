@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sankangaku.accounts.models import User
 
-from . import tasks
-from .models import (
+from .. import tasks
+from ..models import (
     AuditEvent,
     Invitation,
     Membership,
@@ -32,7 +32,7 @@ from .models import (
     Theme,
     VerificationStatus,
 )
-from .uploads import ProcessedImage, random_image_name
+from ..uploads import ProcessedImage, random_image_name
 
 # Free-mail and ISP domains never prove that someone works for a company.
 FREE_MAIL_DOMAINS = frozenset(
@@ -482,6 +482,9 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         )
     action = "membership.left" if target.user_id == actor.pk else "membership.removed"
     target.delete()
+    from .postings import posting_handover_on_leave  # postings build on organisations
+
+    posting_handover_on_leave(organisation=membership.organisation, user=membership.user)
     _audit(
         actor=actor, organisation=membership.organisation, action=action, user=membership.user_id
     )

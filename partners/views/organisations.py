@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sankangaku.accounts.models import User
 from sankangaku.accounts.views import safe_next_url
 
-from . import access, selectors, services, uploads
-from .access import Action
-from .forms import (
+from .. import access, selectors, services, uploads
+from ..access import Action
+from ..forms import (
     FORM_FOR_KIND,
     InvitationForm,
     LogoForm,
@@ -27,7 +27,7 @@ from .forms import (
     VerificationDecisionForm,
     organisation_form_data,
 )
-from .models import (
+from ..models import (
     Invitation,
     LocalGovernment,
     Membership,
@@ -103,6 +103,9 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "can_edit": Action.EDIT_PROFILE in capabilities,
             "can_view_members": Action.VIEW_MEMBERS in capabilities,
             "can_request_verification": Action.REQUEST_VERIFICATION in capabilities,
+            "postings": selectors.posting_public_list_for_organisation(
+                user=request.user, organisation=organisation
+            )[:12],
         },
     )
 
