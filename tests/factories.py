@@ -116,3 +116,36 @@ class CoordinatorFactory(factory.django.DjangoModelFactory):
     def prefectures(self, create, extracted, **kwargs):
         if create and extracted:
             self.prefectures.set(extracted)
+
+
+def make_posting(
+    organisation: Organisation,
+    *,
+    title: str = "地域の課題を一緒に考えるパートナー募集",
+    body: str = "地域の高齢者の見守りと買い物支援について、一緒に取り組む企業を探しています。",
+    direction: str = "issue",
+    publish: bool = True,
+    actor: User | None = None,
+    themes: list | None = None,
+    **data,
+):
+    """A posting written and (by default) published through the real services."""
+    from partners import services
+
+    if actor is None:
+        membership = organisation.memberships.select_related("user").first()
+        actor = membership.user if membership else UserFactory()
+    fields = {
+        "direction": direction,
+        "title": title,
+        "body": body,
+        "place_scope": "prefecture",
+        "prefecture": organisation.prefecture,
+        **data,
+    }
+    posting = services.posting_create(
+        organisation=organisation, actor=actor, data=fields, themes=themes or []
+    )
+    if publish:
+        services.posting_publish(posting=posting, actor=actor)
+    return posting
