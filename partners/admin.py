@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from .models import (
     AuditEvent,
+    CallResponse,
     Coordinator,
     Invitation,
     LocalGovernment,
     Membership,
     Organisation,
+    Posting,
     Prefecture,
     Theme,
 )
@@ -105,3 +107,57 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+class CallResponseInline(admin.TabularInline):
+    model = CallResponse
+    fk_name = "call"
+    extra = 0
+    fields = ["organisation", "status", "cost", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Posting)
+class PostingAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "direction",
+        "status",
+        "visibility",
+        "expires_on",
+        "is_open_call",
+    ]
+    list_filter = [
+        "direction",
+        "status",
+        "visibility",
+        "is_open_call",
+        "funding_route",
+        "organisation__kind",
+        "prefecture__region",
+    ]
+    search_fields = ["title", "body", "organisation__name"]
+    autocomplete_fields = ["organisation", "location", "contact", "created_by"]
+    filter_horizontal = ["themes"]
+    readonly_fields = [
+        "published_at",
+        "closed_at",
+        "last_confirmed_at",
+        "reminded_at",
+        "created_at",
+        "updated_at",
+    ]
+    list_select_related = ["organisation"]
+    inlines = [CallResponseInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CallResponse)
+class CallResponseAdmin(admin.ModelAdmin):
+    list_display = ["call", "organisation", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["call__title", "organisation__name"]
+    autocomplete_fields = ["call", "organisation", "submitted_by"]
+    list_select_related = ["call", "organisation"]

@@ -60,6 +60,14 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
             "can_respond": PostingAction.RESPOND in capabilities and my_response is None,
             "my_response": my_response,
             "response_count": posting.responses.count() if posting.is_open_call else 0,
+            # Before publishing, show what already exists so people can join instead.
+            "similar": (
+                selectors.posting_similar(
+                    user=request.user, title=posting.title, body=posting.body, exclude_pk=posting.pk
+                )
+                if PostingAction.EDIT in capabilities and posting.status == PostingStatus.DRAFT
+                else []
+            ),
         },
     )
 

@@ -25,6 +25,7 @@ tokens can differ only where Sudachi would read across a sentence boundary.
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import time
@@ -1294,6 +1295,7 @@ class Command(BaseCommand):
             self.figures["row_count"] = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM partners_posting WHERE status = 'open'")
             self.figures["open_count"] = cursor.fetchone()[0]
+            self.figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
             cursor.execute("SHOW server_version")
             self.figures["server_version"] = cursor.fetchone()[0]
             settings_seen = {}
@@ -1332,6 +1334,10 @@ class Command(BaseCommand):
             + ", ".join(f"{k}={v}" for k, v in f["server_settings"].items())
         )
         self.say(
+            f"Load average (1/5/15 min) after the timings: {f['load_average']} on "
+            f"{os.cpu_count()} CPUs — other work on the machine inflates p95 and max."
+        )
+        self.say(
             f"Generation {f['generation_seconds']} s (INSERT {f['insert_seconds']} s, ANALYZE "
             f"{f['analyze_seconds']} s; {f['distinct_phrases_analysed']} phrases analysed once)"
         )
@@ -1368,11 +1374,11 @@ class Command(BaseCommand):
 
 
 def _statement_kind(sql: str) -> str:
-    text = sql.lstrip().upper()
-    if text.startswith("SELECT 1 AS") or "LIMIT 1" in text[-20:]:
-        return "exists"
+    text = sql.strip().upper()
+    if "_PREFETCH_RELATED_VAL_" in text:
+        return "prefetch"
     if text.startswith("SELECT COUNT(*)"):
         return "count"
-    if "PARTNERS_POSTING_THEMES" in text and "INNER JOIN" in text and "IN (" in text:
-        return "prefetch"
+    if text.startswith("SELECT 1 AS") and text.endswith("LIMIT 1"):
+        return "exists"
     return "page"
