@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django import forms
@@ -458,12 +459,18 @@ class PostingForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(
                 {
                     "hx-get": reverse_lazy("partners:posting_similar"),
-                    "hx-trigger": "keyup changed delay:800ms",
+                    # "input" also catches paste, autofill and dictation.
+                    "hx-trigger": "input changed delay:800ms",
                     "hx-target": "#similar-postings",
                     "hx-swap": "outerHTML",
                     "hx-include": "[name=title],[name=body]",
                 }
             )
+            if self.instance.pk:
+                # Editing: the posting itself is not "similar".
+                self.fields[name].widget.attrs["hx-vals"] = json.dumps(
+                    {"exclude": self.instance.pk}
+                )
         if "school_year" in self.fields:
             self.fields["school_year"].widget.attrs.update({"min": 2020, "max": 2100})
 

@@ -829,7 +829,7 @@ class Command(BaseCommand):
         if options["postings"] < 1 or options["repeat"] < 1 or options["organisations"] < 100:
             raise CommandError("--postings and --repeat must be ≥ 1, --organisations ≥ 100.")
 
-        self.verbose = not options["json"] or options["verbosity"] > 1
+        self.verbose = options["verbosity"] > 0
         self.figures: dict[str, Any] = {
             "postings_requested": options["postings"],
             "repeat": options["repeat"],
