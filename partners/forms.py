@@ -21,6 +21,7 @@ from .models import (
     Region,
     Role,
     SchoolKind,
+    TermChoice,
     Theme,
 )
 
@@ -330,14 +331,6 @@ class OrganisationFilterForm(forms.Form):
 
 # --- Postings ---------------------------------------------------------------------------
 
-TERM_CHOICES = [
-    ("1学期", _("1st term")),
-    ("2学期", _("2nd term")),
-    ("3学期", _("3rd term")),
-    ("前期", _("First semester")),
-    ("後期", _("Second semester")),
-    ("通年", _("Whole year")),
-]
 
 # The highest grade each kind of school has (a grade outside 1..this is refused).
 MAX_GRADE = {
@@ -389,7 +382,7 @@ class PostingForm(forms.ModelForm):
         label=_("Themes and SDGs"),
     )
     terms = forms.MultipleChoiceField(
-        choices=TERM_CHOICES,
+        choices=TermChoice.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label=_("Terms"),

@@ -470,6 +470,17 @@ class BudgetStatus(models.TextChoices):
     NONE = "none", _("No budget")
 
 
+class TermChoice(models.TextChoices):
+    """School terms; stored in Japanese because that is how schools name them."""
+
+    FIRST = "1学期", _("1st term")
+    SECOND = "2学期", _("2nd term")
+    THIRD = "3学期", _("3rd term")
+    FIRST_SEMESTER = "前期", _("First semester")
+    SECOND_SEMESTER = "後期", _("Second semester")
+    WHOLE_YEAR = "通年", _("Whole year")
+
+
 class Posting(models.Model):
     """A stated issue (課題) or strength (強み) of an organisation.
 
@@ -626,6 +637,11 @@ class Posting(models.Model):
             "needs_confirmation": _("Needs confirmation"),
             "expired": _("Expired"),
         }.get(self.freshness, "")
+
+    @property
+    def terms_display(self) -> str:
+        labels = dict(TermChoice.choices)
+        return "・".join(str(labels.get(term, term)) for term in self.terms or [])
 
     @property
     def framing(self) -> list[tuple[str, str]]:

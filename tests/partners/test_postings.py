@@ -65,6 +65,7 @@ def test_publishing_twice_has_one_effect(personas):
     assert AuditEvent.objects.filter(action="posting.submitted").count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_review_decisions_give_one_decision(reference_data):
     coordinator = factories.CoordinatorFactory().user
