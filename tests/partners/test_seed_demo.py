@@ -1,7 +1,10 @@
-"""`manage.py seed_demo`: fictional demo organisations, their people and the printed logins."""
+"""`manage.py seed_demo`: fictional demo organisations, their people, their postings and the
+printed logins."""
 
 import io
+from collections import Counter
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,21 +13,24 @@ from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F, Q
 from django.test.utils import override_settings
+from django.utils import timezone
 
-from partners import demo_data
+from partners import demo_data, demo_postings
 from partners.identifiers import (
     school_code_parts,
     validate_corporate_number,
     validate_local_government_code,
 )
-from partners.management.commands.seed_demo import notifications_silenced
+from partners.management.commands.seed_demo import DemoSeeder, notifications_silenced
 from partners.models import (
     AuditEvent,
     Coordinator,
     LocalGovernment,
     Membership,
     Organisation,
+    Posting,
     Prefecture,
     Theme,
     VerificationStatus,
@@ -48,7 +54,7 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:
     """Seed once for the read-only tests of a class, and roll it all back after the last.
 
     Each test still runs in its own savepoint (django_db), so one that writes cannot disturb
-    the next. Seeding per test would cost ~1.5 s each on PostgreSQL.
+    the next. Seeding per test would cost ~5 s each on PostgreSQL.
     """
     with django_db_blocker.unblock(), transaction.atomic():
         if not Prefecture.objects.exists():
@@ -64,7 +70,15 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, User, Membership, EmailAddress, Coordinator, AuditEvent)
+        for model in (
+            Organisation,
+            User,
+            Membership,
+            EmailAddress,
+            Coordinator,
+            AuditEvent,
+            Posting,
+        )
     }
 
 
@@ -141,6 +155,7 @@ class TestSeededDemo:
         for login in demo_data.DEMO_LOGINS:
             assert login.email in output
         assert "(0 new)" in output
+        assert f"{len(demo_postings.all_postings())} postings (0 new)" in output
 
     def test_another_seed_does_not_duplicate_anything(self, seeded):
         before = counts()
@@ -209,21 +224,245 @@ class TestSeededDemo:
             assert organisation.verification_method == "coordinator"
             assert organisation.verification_note == "デモデータ"
 
+    # --- postings -----------------------------------------------------------------------
 
-def test_same_seed_gives_the_same_names(reference_data):
-    def names() -> list[str]:
-        return list(User.objects.order_by("email").values_list("display_name", flat=True))
+    def test_at_least_150_postings_both_directions_from_every_kind(self, seeded):
+        postings = Posting.objects.all()
+        assert postings.count() == len(demo_postings.all_postings()) >= 150
+        assert set(postings.values_list("organisation__kind", "direction")) == {
+            (kind, direction)
+            for kind in ("company", "municipality", "school")
+            for direction in ("issue", "strength")
+        }
+        assert not Organisation.objects.filter(postings__isnull=True).exists()
+        assert f"{postings.count()} postings ({postings.count()} new)" in seeded
 
-    run_seed("--seed", "7")
-    first = names()
-    Organisation.objects.all().delete()
-    User.objects.all().delete()
-    run_seed("--seed", "7")
-    assert names() == first
-    Organisation.objects.all().delete()
-    User.objects.all().delete()
-    run_seed("--seed", "8")
-    assert names() != first
+    def test_postings_span_regions_and_themes(self, seeded):
+        prefectures = Posting.objects.exclude(prefecture=None).values("prefecture").distinct()
+        assert prefectures.count() >= 10
+        slugs = set(Posting.objects.exclude(themes=None).values_list("themes__slug", flat=True))
+        assert len({slug for slug in slugs if slug.startswith("sdg-")}) >= 12
+        assert len({slug for slug in slugs if not slug.startswith("sdg-")}) >= 15
+
+    def test_every_posting_is_valid_short_and_analysed(self, seeded):
+        for posting in Posting.objects.prefetch_related("themes"):
+            posting.full_clean()
+            assert len(posting.title) <= 120
+            assert len(posting.body) <= 4000
+            assert 2 <= posting.body.count("。") <= 5, posting.title
+            assert 1 <= len(posting.themes.all()) <= 4, posting.title
+            assert "{" not in posting.title + posting.body, posting.title
+            assert posting.search_tokens
+            assert posting.search_ngrams
+
+    def test_titles_are_distinct_and_no_two_postings_share_title_and_body(self, seeded):
+        per_organisation = list(Posting.objects.values_list("organisation", "title"))
+        assert len(per_organisation) == len(set(per_organisation))
+        texts = list(Posting.objects.values_list("title", "body"))
+        assert len(texts) == len(set(texts))
+        # Stronger than needed: the composer never repeats a title across organisations.
+        titles = [title for _organisation, title in per_organisation]
+        assert len(titles) == len(set(titles))
+
+    def test_issues_and_strengths_fill_their_own_framing(self, seeded):
+        issue_fields = ["situation", "desired_outcome", "constraints", "assets"]
+        strength_fields = ["offer_what", "offer_for_whom", "conditions", "capacity"]
+        for posting in Posting.objects.all():
+            own, other = (
+                (issue_fields + ["partnership_forms"], strength_fields)
+                if posting.direction == "issue"
+                else (strength_fields, issue_fields + ["partnership_forms"])
+            )
+            assert any(getattr(posting, name) for name in own), posting.title
+            assert not any(getattr(posting, name) for name in other), posting.title
+        strengths = Posting.objects.filter(direction="strength")
+        assert not strengths.filter(is_open_call=True).exists()
+
+    def test_places_fit_the_organisation(self, seeded):
+        for posting in Posting.objects.select_related("organisation", "location"):
+            organisation = posting.organisation
+            if posting.place_scope == "municipality":
+                assert posting.location.prefecture_id == posting.prefecture_id
+                assert posting.location.level != LocalGovernment.Level.PREFECTURE
+            elif posting.place_scope == "prefecture":
+                assert posting.prefecture_id
+                assert posting.location_id is None
+            else:
+                assert posting.prefecture_id is None
+                assert posting.location_id is None
+            if posting.place_scope == "online":
+                assert posting.online_ok
+            if organisation.kind == "municipality":
+                # A municipality posts about its own place.
+                if organisation.location_id:
+                    assert posting.location_id == organisation.location_id
+                else:
+                    assert posting.place_scope == "prefecture"
+                    assert posting.prefecture_id == organisation.prefecture_id
+        company_strengths = Posting.objects.filter(
+            organisation__kind="company", direction="strength"
+        )
+        reaching_far = company_strengths.filter(
+            Q(place_scope__in=["nationwide", "online"]) | Q(online_ok=True)
+        )
+        assert reaching_far.count() >= 10
+
+    def test_school_postings_fit_the_school_and_the_school_year(self, seeded):
+        terms_of_kind = {
+            "elementary": {"1学期", "2学期", "3学期"},
+            "junior_high": {"1学期", "2学期", "3学期"},
+            "high": {"1学期", "2学期", "3学期"},
+            "technical_college": {"前期", "後期"},
+            "university": {"前期", "後期"},
+        }
+        schools = Posting.objects.filter(organisation__kind="school").select_related("organisation")
+        for posting in schools:
+            school = posting.organisation
+            if posting.grade_from is not None:
+                assert school.grade_from <= posting.grade_from <= posting.grade_to
+                assert posting.grade_to <= school.grade_to
+            assert set(posting.terms) <= terms_of_kind[school.school_kind], posting.title
+            if posting.school_year:
+                assert posting.school_year in (2026, 2027)
+                assert date(posting.school_year, 4, 1) <= posting.starts_on
+                assert posting.starts_on <= posting.ends_on
+                assert posting.ends_on <= date(posting.school_year + 1, 3, 31)
+            if posting.terms:
+                assert posting.school_year
+        by_year = Counter(schools.values_list("school_year", flat=True))
+        assert by_year[2027] > by_year[2026] > 0
+        assert schools.exclude(grade_from=None).exclude(student_count=None).count() >= 30
+        assert schools.filter(direction="issue").exclude(class_hours=None).count() >= 15
+        others = Posting.objects.exclude(organisation__kind="school")
+        assert not others.filter(
+            Q(school_year__isnull=False) | Q(grade_from__isnull=False) | ~Q(terms=[])
+        ).exists()
+
+    def test_budgets_and_funding_routes_fit_who_posts(self, seeded):
+        assert not (
+            Posting.objects.exclude(organisation__kind="municipality")
+            .exclude(budget_status="")
+            .exists()
+        )
+        municipal_issues = Posting.objects.filter(
+            organisation__kind="municipality", direction="issue"
+        )
+        assert not municipal_issues.filter(budget_status="").exists()
+        assert set(municipal_issues.values_list("budget_status", flat=True)) == {
+            "this_year",
+            "next_year",
+            "none",
+        }
+        for low, high in Posting.objects.exclude(budget_min=None).values_list(
+            "budget_min", "budget_max"
+        ):
+            assert low <= high
+        furusato = Posting.objects.filter(funding_route="corporate_furusato").select_related(
+            "organisation"
+        )
+        assert {posting.organisation.kind for posting in furusato} == {"company", "municipality"}
+        for posting in furusato:
+            if posting.organisation.kind == "company":
+                # Offered to municipalities elsewhere: never the head office's own.
+                assert posting.direction == "strength"
+                assert posting.prefecture_id != posting.organisation.prefecture_id
+                assert "対象外" in posting.conditions
+        routes = set(Posting.objects.values_list("funding_route", flat=True))
+        assert {"commission", "sponsorship", "in_kind", "volunteer", "undecided"} <= routes
+
+    def test_a_few_open_calls_from_companies_and_municipalities_with_future_deadlines(self, seeded):
+        calls = Posting.objects.filter(is_open_call=True).select_related("organisation")
+        assert 5 <= calls.count() <= 8
+        assert {call.organisation.kind for call in calls} == {"company", "municipality"}
+        for call in calls:
+            assert call.direction == "issue"
+            assert call.status == "open"
+            assert call.call_budget
+            assert call.selection_criteria
+            assert call.call_deadline > timezone.localdate()
+            assert call.call_deadline > call.published_at.date()
+
+    def test_states_cover_the_whole_life_cycle(self, seeded, settings):
+        statuses = Counter(Posting.objects.values_list("status", flat=True))
+        assert set(statuses) == {"open", "draft", "in_review", "closed", "expired"}
+        assert statuses["open"] >= 0.6 * sum(statuses.values())
+        today = timezone.localdate()
+        open_postings = Posting.objects.filter(status="open")
+        due = open_postings.filter(
+            expires_on__lte=today + timedelta(days=settings.POSTING_REMIND_DAYS)
+        )
+        assert 5 <= due.count() <= open_postings.count() // 4
+        assert not open_postings.filter(expires_on__lt=today).exists()
+        for posting in Posting.objects.filter(status="expired"):
+            assert posting.expires_on < today
+        for posting in Posting.objects.filter(status="closed"):
+            assert posting.published_at < posting.closed_at <= timezone.now()
+        unpublished = Posting.objects.filter(status__in=["draft", "in_review"])
+        assert not unpublished.exclude(published_at=None).exists()
+        # Freshness varies: some published this week, some two months ago.
+        published = sorted(open_postings.values_list("published_at", flat=True))
+        assert timezone.now() - published[-1] < timedelta(days=7)
+        assert timezone.now() - published[0] > timedelta(days=60)
+        for created, published_at in Posting.objects.exclude(published_at=None).values_list(
+            "created_at", "published_at"
+        ):
+            assert created < published_at
+
+    def test_unverified_organisations_postings_wait_for_a_coordinator(self, seeded):
+        pending = Posting.objects.filter(organisation__verification_status="pending")
+        assert pending.filter(status="in_review").count() >= 5
+        assert set(pending.values_list("status", flat=True)) == {"draft", "in_review"}
+        asked = Posting.objects.filter(
+            status="in_review", wants_review=True, organisation__verification_status="verified"
+        )
+        assert asked.exists()
+
+    def test_a_few_postings_are_for_members_or_coordinators_only(self, seeded):
+        visibility = Counter(Posting.objects.values_list("visibility", flat=True))
+        assert visibility["members"] >= 3
+        assert visibility["coordinators"] >= 2
+        assert visibility["public"] >= 0.85 * sum(visibility.values())
+
+    def test_postings_are_written_by_members_of_their_organisation(self, seeded):
+        members = set(Membership.objects.values_list("user", "organisation"))
+        authors = set(Posting.objects.values_list("contact", "organisation"))
+        assert authors <= members
+        assert Posting.objects.filter(
+            contact__memberships__role="member",
+            contact__memberships__organisation=F("organisation"),
+        ).exists()
+
+
+def test_same_seed_gives_the_same_names_and_posting_dates(reference_data):
+    """Names and publication dates follow the seed; which postings exist never does."""
+    now = timezone.now()
+
+    def seed(value: int) -> tuple[list[str], dict[str, object]]:
+        DemoSeeder(seed=value, now=now).run()
+        names = list(User.objects.order_by("email").values_list("display_name", flat=True))
+        dates = dict(Posting.objects.values_list("title", "published_at"))
+        Organisation.objects.all().delete()
+        User.objects.all().delete()
+        return names, dates
+
+    first_names, first_dates = seed(7)
+    assert seed(7) == (first_names, first_dates)
+    other_names, other_dates = seed(8)
+    assert other_names != first_names
+    assert other_dates.keys() == first_dates.keys()
+    assert other_dates != first_dates
+
+
+def test_composed_postings_are_plain_deterministic_data():
+    postings = demo_postings.all_postings()
+    assert postings == demo_postings.all_postings()
+    assert len(demo_postings.composed_postings()) >= 50
+    for posting in postings:
+        assert posting.org in demo_postings.ORGANISATION_ADMINS
+        assert posting.state in demo_postings.STATES
+        assert "{" not in "".join(
+            str(value) for value in vars(posting).values() if isinstance(value, str)
+        )
 
 
 def test_loads_reference_data_when_missing(db):

@@ -1,7 +1,9 @@
-"""`manage.py seed_demo`: fictional demo organisations, their people and a coordinator.
+"""`manage.py seed_demo`: fictional demo organisations, their people, a coordinator, and
+the organisations' postings (stated issues and strengths).
 
-Idempotent: organisations are found by their identity (法人番号, local government, 学校コード)
-and people by email, so a second run creates nothing and prints the same logins.
+Idempotent: organisations are found by their identity (法人番号, local government, 学校コード),
+people by email and postings by (organisation, title), so a second run creates nothing and
+prints the same logins.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -22,17 +27,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.jp import cn as corporate_number
 
-from partners import demo_data
+from partners import demo_data, demo_postings
 from partners.demo_data import DemoOrganisation
-from partners.forms import FORM_FOR_KIND, organisation_form_data
+from partners.demo_postings import DemoPosting, month_end
+from partners.forms import FORM_FOR_KIND, PostingForm, organisation_form_data
 from partners.identifiers import SCHOOL_CODE_KINDS
 from partners.models import (
     Coordinator,
     Membership,
     Organisation,
     OrganisationKind,
+    PlaceScope,
+    Posting,
+    PostingStatus,
     Prefecture,
     Role,
     Theme,
@@ -42,12 +52,31 @@ from partners.services import (
     organisation_create,
     organisation_decide_verification,
     organisation_request_verification,
+    posting_close,
+    posting_create,
+    posting_expire_stale,
+    posting_publish,
 )
 from sankangaku.accounts.models import User
 from sankangaku.celery import app as celery_app
 
 DEFAULT_SEED = 2026
 VERIFICATION_NOTE = "デモデータ"
+
+# How many days before the run each demo posting was published, by the state it is left in
+# (see demo_postings.STATES). "stale" lands 4–13 days before its expiry date, inside the
+# reminder window, so its owner is asked to confirm it; "expired" is past its expiry date and
+# is swept to expired at the end of the run, as the periodic job would.
+PUBLISHED_DAYS_AGO: dict[str, tuple[int, int]] = {
+    "open": (1, 60),
+    "draft": (0, 20),
+    "review": (0, 6),
+    "closed": (25, 70),
+    "stale": (77, 86),
+    "expired": (95, 115),
+}
+# Open calls are recent, so their deadlines (publication + call_days, at month end) are ahead.
+OPEN_CALL_DAYS_AGO = (2, 20)
 
 # The first kind code of each school kind (B1 elementary, C1 junior high, D1 high, …).
 _KIND_CODE: dict[str, str] = {}
@@ -79,18 +108,32 @@ class SeedResult:
     users_new: int = 0
     memberships_new: int = 0
     pending: int = 0
+    postings: int = 0
+    postings_new: int = 0
+    posting_statuses: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a demo posting was written, published and (if so) closed."""
+
+    created_at: datetime
+    published_at: datetime
+    closed_at: datetime
 
 
 @contextmanager
 def notifications_silenced() -> Iterator[None]:
     """Run follow-up tasks in-process and drop their emails while seeding.
 
-    Approving verifications enqueues a "you are verified" email per organisation. The demo
-    recipients live at reserved example domains, so those emails inform nobody: the console
-    backend would bury the login block under ~20 messages, and with REDIS_URL set a worker
-    would try real SMTP delivery to addresses that cannot exist. Forcing eager execution keeps
-    the tasks off the broker (no worker needed) and the dummy backend discards them. Celery's
-    per-task log lines would be the same noise, so they are muted for the duration.
+    Approving verifications enqueues a "you are verified" email per organisation, and
+    expiring the demo postings meant to be expired a "your posting expired" email each. The
+    demo recipients live at reserved example domains, so those emails inform nobody: the
+    console backend would bury the login block under dozens of messages, and with REDIS_URL
+    set a worker would try real SMTP delivery to addresses that cannot exist. Forcing eager
+    execution keeps the tasks off the broker (no worker needed) and the dummy backend
+    discards them. Celery's per-task log lines would be the same noise, so they are muted
+    for the duration.
     """
     previous = celery_app.conf.task_always_eager
     loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
@@ -110,21 +153,28 @@ def notifications_silenced() -> Iterator[None]:
 class DemoSeeder:
     """Creates what is missing of the demo data; call `run()` inside a transaction."""
 
-    def __init__(self, *, seed: int) -> None:
+    def __init__(self, *, seed: int, now: datetime | None = None) -> None:
         self.rng = random.Random(seed)
+        # A generator of its own for the postings' dates, so that adding postings never
+        # changes the people's names (and the other way round).
+        self.posting_rng = random.Random(f"postings-{seed}")
+        self.now = now or timezone.now()
         self.result = SeedResult()
         self._password_hash: str | None = None
         self._sdg_ids = dict(Theme.objects.filter(kind=Theme.Kind.SDG).values_list("number", "pk"))
+        self.users: dict[str, User] = {}
+        self.organisations: dict[str, Organisation] = {}  # by the admin's email
 
     def run(self) -> SeedResult:
         coordinator = self.person(demo_data.COORDINATOR_EMAIL)
         Coordinator.objects.get_or_create(user=coordinator)  # no prefectures: nationwide
         self.ensure_verified_address(coordinator)
         for spec in demo_data.ORGANISATIONS:
-            self.organisation(spec, coordinator=coordinator)
+            self.organisations[spec.admin] = self.organisation(spec, coordinator=coordinator)
         self.result.pending = Organisation.objects.filter(
             verification_status=VerificationStatus.PENDING
         ).count()
+        self.postings()
         return self.result
 
     # --- people -------------------------------------------------------------------------
@@ -140,6 +190,7 @@ class DemoSeeder:
         if user is not None:
             # Existing users are left alone: a re-run must not reset a password someone
             # changed, nor log anyone out by rehashing.
+            self.users[email.lower()] = user
             return user
         if self._password_hash is None:
             # One PBKDF2 hash (~1 s) shared by every new demo user instead of one per user,
@@ -150,6 +201,7 @@ class DemoSeeder:
         user.password = self._password_hash
         user.save()
         self.result.users_new += 1
+        self.users[email.lower()] = user
         return user
 
     def ensure_verified_address(self, user: User) -> None:
@@ -253,12 +305,183 @@ class DemoSeeder:
             )
         return data
 
+    # --- postings -----------------------------------------------------------------------
+
+    def postings(self) -> None:
+        """Create the missing demo postings through the same services as the posting pages,
+        then expire what has outlived its expiry date."""
+        themes = {theme.slug: theme for theme in Theme.objects.all()}
+        existing = set(
+            Posting.objects.filter(organisation__in=list(self.organisations.values())).values_list(
+                "organisation_id", "title"
+            )
+        )
+        written: list[Posting] = []
+        for spec in demo_postings.all_postings():
+            # Drawn for every posting, existing or not, so each keeps the same dates
+            # whichever others exist.
+            timing = self.timing(spec)
+            organisation = self.organisations[demo_postings.ORGANISATION_ADMINS[spec.org]]
+            self.result.postings += 1
+            if (organisation.pk, spec.title) in existing:
+                continue
+            posting = self.posting(spec, organisation=organisation, timing=timing, themes=themes)
+            # The services stamp the real time of creation; a demo reads better when what
+            # was published weeks ago was also written then. Display-only, so set directly.
+            posting.created_at = timing.created_at
+            written.append(posting)
+            self.result.postings_new += 1
+        Posting.objects.bulk_update(written, ["created_at"], batch_size=500)
+        posting_expire_stale(now=self.now)
+        self.result.posting_statuses = dict(
+            Counter(
+                Posting.objects.filter(
+                    organisation__in=list(self.organisations.values())
+                ).values_list("status", flat=True)
+            )
+        )
+
+    def timing(self, spec: DemoPosting) -> Timing:
+        rng = self.posting_rng
+        first, last = OPEN_CALL_DAYS_AGO if spec.is_open_call else PUBLISHED_DAYS_AGO[spec.state]
+        day = timezone.localdate(self.now) - timedelta(days=rng.randint(first, last))
+        # Office hours, Japan time; never later than now.
+        published_at = timezone.make_aware(datetime.combine(day, clock(9)))
+        published_at = min(
+            published_at + timedelta(minutes=rng.randint(0, 9 * 60)),
+            self.now - timedelta(minutes=5),
+        )
+        created_at = published_at - timedelta(minutes=rng.randint(30, 3 * 24 * 60))
+        closed_at = min(
+            published_at + timedelta(days=rng.randint(10, 20)), self.now - timedelta(hours=1)
+        )
+        return Timing(created_at=created_at, published_at=published_at, closed_at=closed_at)
+
+    def posting(
+        self,
+        spec: DemoPosting,
+        *,
+        organisation: Organisation,
+        timing: Timing,
+        themes: dict[str, Theme],
+    ) -> Posting:
+        """Write the posting through the same form and services as the posting pages, so
+        the demo data passes exactly the validation real input does."""
+        values = self.posting_form_values(
+            spec, organisation, themes=themes, published_at=timing.published_at
+        )
+        form = PostingForm(data=values, organisation=organisation, direction=spec.direction)
+        if not form.is_valid():
+            raise CommandError(f"Demo posting {spec.title!r} is invalid:\n{form.errors.as_text()}")
+        ignored = sorted(
+            name for name, value in values.items() if value and name not in form.fields
+        )
+        if ignored:
+            # The form asks only what fits the organisation's kind and the direction; data
+            # for anything else is a mistake in demo_postings, not something to drop quietly.
+            raise CommandError(f"Demo posting {spec.title!r} sets fields it cannot: {ignored}")
+        author = self.users[spec.author or demo_postings.ORGANISATION_ADMINS[spec.org]]
+        posting = posting_create(
+            organisation=organisation,
+            actor=author,
+            data=form.posting_data(),
+            themes=list(form.cleaned_data["themes"]),
+        )
+        if spec.state != "draft":
+            # Verified organisations open directly (unless the author asked for a review);
+            # the others' postings wait in the coordinators' queue.
+            status = posting_publish(posting=posting, actor=author, now=timing.published_at)
+            if spec.state == "closed" and status == PostingStatus.OPEN:
+                posting_close(posting=posting, actor=author, now=timing.closed_at)
+        return posting
+
+    def posting_form_values(
+        self,
+        spec: DemoPosting,
+        organisation: Organisation,
+        *,
+        themes: dict[str, Theme],
+        published_at: datetime,
+    ) -> dict[str, Any]:
+        """What a person would submit on the posting form ("" for an empty field)."""
+        try:
+            theme_ids = [themes[slug].pk for slug in spec.themes]
+        except KeyError as exc:
+            raise CommandError(
+                f"Theme {exc.args[0]} is missing; run `manage.py load_reference_data`."
+            ) from None
+        scope, prefecture_id, location_id = self.place(spec, organisation)
+        starts_on, ends_on = spec.period()
+        grade_from, grade_to = spec.grades or (None, None)
+        budget_min, budget_max = spec.budget or (None, None)
+        deadline = None
+        if spec.call_days is not None:
+            deadline = month_end(timezone.localdate(published_at) + timedelta(days=spec.call_days))
+        values: dict[str, Any] = {
+            "title": spec.title,
+            "body": spec.body,
+            "themes": theme_ids,
+            "situation": spec.situation,
+            "desired_outcome": spec.desired_outcome,
+            "constraints": spec.constraints,
+            "assets": spec.assets,
+            "partnership_forms": spec.partnership_forms,
+            "offer_what": spec.offer_what,
+            "offer_for_whom": spec.offer_for_whom,
+            "conditions": spec.conditions,
+            "capacity": spec.capacity,
+            "place_scope": scope,
+            "prefecture": prefecture_id,
+            "location": location_id,
+            "online_ok": spec.online_ok,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "school_year": spec.school_year,
+            "terms": list(spec.terms),
+            "grade_from": grade_from,
+            "grade_to": grade_to,
+            "student_count": spec.student_count,
+            "class_hours": spec.class_hours,
+            "budget_status": spec.budget_status,
+            "funding_route": spec.funding,
+            "budget_min": budget_min,
+            "budget_max": budget_max,
+            "visibility": spec.visibility,
+            "wants_review": spec.state == "review",
+            "is_open_call": spec.is_open_call,
+            "call_budget": spec.call_budget,
+            "call_deadline": deadline,
+            "selection_criteria": spec.selection_criteria,
+        }
+        return {name: "" if value is None else value for name, value in values.items()}
+
+    @staticmethod
+    def place(spec: DemoPosting, organisation: Organisation) -> tuple[str, int | None, str | None]:
+        """(place scope, prefecture, municipality). By default a posting is about its
+        organisation's own place: a prefectural government's prefecture, a company's
+        prefecture, everyone else's municipality."""
+        scope = spec.place
+        if not scope:
+            own_prefecture = organisation.kind == OrganisationKind.COMPANY or (
+                organisation.kind == OrganisationKind.MUNICIPALITY
+                and organisation.location_id is None
+            )
+            scope = PlaceScope.PREFECTURE if own_prefecture else PlaceScope.MUNICIPALITY
+        if scope == PlaceScope.MUNICIPALITY:
+            code = spec.place_code or organisation.location_id
+            if not code:
+                raise CommandError(f"Demo posting {spec.title!r} names no municipality.")
+            return scope, int(code[:2]), code
+        if scope == PlaceScope.PREFECTURE:
+            return scope, spec.pref or organisation.prefecture_id, None
+        return scope, None, None
+
 
 class Command(BaseCommand):
     help = (
         "Create fictional demo organisations (companies, municipalities, schools), their "
-        "members and a coordinator, then print the demo logins. Safe to run again: nothing "
-        "that exists is created twice."
+        "members, a coordinator and their postings (issues and strengths), then print the "
+        "demo logins. Safe to run again: nothing that exists is created twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -267,9 +490,10 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_SEED,
             help=(
-                f"Seed for the random choices (the demo people's names); default "
-                f"{DEFAULT_SEED}. Organisations and emails are fixed, so another seed never "
-                f"duplicates them, and existing people keep their names."
+                f"Seed for the random choices (the demo people's names, when postings were "
+                f"published); default {DEFAULT_SEED}. Organisations, emails and postings are "
+                f"fixed, so another seed never duplicates them, and existing people keep "
+                f"their names."
             ),
         )
 
@@ -295,9 +519,15 @@ class Command(BaseCommand):
                 f"{result.organisations} organisations ({result.organisations_new} new), "
                 f"{result.users} users ({result.users_new} new), "
                 f"{result.memberships_new} new memberships; "
-                f"{result.pending} waiting for verification."
+                f"{result.pending} waiting for verification; "
+                f"{result.postings} postings ({result.postings_new} new)."
             )
         )
+        statuses = ", ".join(
+            f"{label} ({status}) {result.posting_statuses.get(status, 0)}"
+            for status, label in PostingStatus.choices
+        )
+        write(f"  投稿の状態 / Postings by status: {statuses}")
         write("")
         write("=" * 72)
         write("デモ用ログイン / Demo logins")
