@@ -23,13 +23,11 @@ _local = threading.local()
 CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 # Normalised forms too light to carry meaning in a posting.
 STOP_WORDS = frozenset(
-    {
-        "為る", "する", "有る", "ある", "居る", "いる", "成る", "なる", "出来る", "できる",
-        "こと", "事", "もの", "物", "ため", "為", "よう", "様", "等", "など", "方", "中",
-        "的", "化", "者", "人", "年", "月", "日", "時", "回", "件", "点", "上", "下",
-        "行う", "思う", "考える", "いう", "言う", "これ", "それ", "ここ", "そこ", "私",
-        "我々", "弊社", "当社", "本", "今回", "今後", "現在", "以上", "以下",
-    }
+    """
+    為る する 有る ある 居る いる 成る なる 出来る できる こと 事 もの 物 ため 為 よう 様 等
+    など 方 中 的 化 者 人 年 月 日 時 回 件 点 上 下 行う 思う 考える いう 言う これ それ ここ
+    そこ 私 我々 弊社 当社 本 今回 今後 現在 以上 以下
+    """.split()
 )
 # Runs of text are broken at spaces and punctuation (not at ー, which is part of katakana).
 _SPLIT_PUNCT = re.compile(
@@ -104,9 +102,7 @@ def _form(morpheme) -> str:  # type: ignore[no-untyped-def]
     gives the verb's dictionary form (取り組む), which would not meet the noun in other
     texts, so verbs are keyed by their normalised 連用形 surface when it ends in い-row kana."""
     form = morpheme.normalized_form()
-    if morpheme.part_of_speech()[0] == "動詞" and morpheme.part_of_speech()[5].startswith(
-        "連用形"
-    ):
+    if morpheme.part_of_speech()[0] == "動詞" and morpheme.part_of_speech()[5].startswith("連用形"):
         surface = morpheme.surface()
         if surface and surface[-1] in "いきしちにひみりぎじびぴえけせてねへめれげぜでべぺ":
             # Re-normalise the surface as a noun: 取り組み/取組 both map to 取り組み.
