@@ -22,13 +22,12 @@ _local = threading.local()
 
 CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 # Normalised forms too light to carry meaning in a posting.
-STOP_WORDS = frozenset(
-    """
+_STOP_WORDS_TEXT = """
     為る する 有る ある 居る いる 成る なる 出来る できる こと 事 もの 物 ため 為 よう 様 等
     など 方 中 的 化 者 人 年 月 日 時 回 件 点 上 下 行う 思う 考える いう 言う これ それ ここ
     そこ 私 我々 弊社 当社 本 今回 今後 現在 以上 以下
-    """.split()
-)
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # Runs of text are broken at spaces and punctuation (not at ー, which is part of katakana).
 _SPLIT_PUNCT = re.compile(
     r"[\s\u3000、。・，．,.!?！？「」『』（）()\[\]【】〈〉《》:：;；/／\-〜~]+"
