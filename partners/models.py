@@ -190,9 +190,12 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=120)
     name_kana = models.CharField(_("name in kana"), max_length=200, blank=True)
+    # Required by every form; NULL only for organisations imported without a known place
+    # (e.g. evaluation cases whose company location is unknown).
     prefecture = models.ForeignKey(
         Prefecture,
         on_delete=models.PROTECT,
+        null=True,
         related_name="organisations",
         verbose_name=_("prefecture"),
     )
@@ -305,7 +308,7 @@ class Organisation(models.Model):
     def place_label(self) -> str:
         if self.location_id:
             return str(self.location)
-        return self.prefecture.display_name
+        return self.prefecture.display_name if self.prefecture_id else ""
 
 
 class Role(models.TextChoices):

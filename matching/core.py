@@ -1,0 +1,499 @@
+"""The matching engine's pure core: plain data in, ranked candidates and triads out.
+
+No Django and no database here (STYLE.md rule 3): `matching.services` loads postings into
+`Org`/`Post` records, builds an `Index`, and stores what it returns. The formula, each
+signal and the weights are documented in matching/README.md.
+
+For a query posting (usually an issue) of organisation A, every organisation B of another
+kind gets a score in [0, 1]:
+
+    score = Σ weight[s] · signal[s]   over the signals below, then gated by the rules
+            (kinds that do not partner, the 企業版ふるさと納税 head-office rule → excluded)
+
+Signals (each in [0, 1]):
+- complement: need ↔ offer — cosine of A's posting with B's strengths (or B's needs when the
+  query is a strength), Sudachi tokens, TF-IDF; divided by the best candidate's value so
+  the scale does not depend on the corpus.
+- shared_goal: cosine with B's stated goals/issues (partners often share a goal), same scaling.
+- ngram: character 2–3-gram TF-IDF cosine of whole profiles, the fallback for words the
+  dictionary does not know (place and product names).
+- theme: Jaccard overlap of themes (chosen, or inferred from the text).
+- geography: same municipality > prefecture > region > distance; online relaxes it.
+- timing: overlapping periods (school years April–March; a municipality without budget this
+  fiscal year fits work starting next April).
+- scale: student numbers and budgets that fit, neutral when unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .themes import infer_themes
+
+ENGINE_VERSION = "2026.11-1"
+
+KINDS = ("company", "municipality", "school")
+# Who may partner with whom: every pair of different kinds (産・官・学).
+PARTNER_KINDS = {
+    "company": ("municipality", "school"),
+    "municipality": ("company", "school"),
+    "school": ("company", "municipality"),
+}
+REGION_OF_PREFECTURE = {
+    1: "hokkaido",
+    **dict.fromkeys(range(2, 8), "tohoku"),
+    **dict.fromkeys(range(8, 15), "kanto"),
+    **dict.fromkeys(range(15, 24), "chubu"),
+    **dict.fromkeys(range(24, 31), "kinki"),
+    **dict.fromkeys(range(31, 36), "chugoku"),
+    **dict.fromkeys(range(36, 40), "shikoku"),
+    **dict.fromkeys(range(40, 48), "kyushu"),
+}
+
+SIGNALS = ("complement", "shared_goal", "ngram", "theme", "geography", "timing", "scale")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "complement": 0.34,
+    "shared_goal": 0.14,
+    "ngram": 0.10,
+    "theme": 0.14,
+    "geography": 0.22,
+    "timing": 0.04,
+    "scale": 0.02,
+}
+
+
+@dataclass
+class Org:
+    """An organisation as the engine sees it."""
+
+    id: int
+    kind: str
+    name: str = ""
+    prefecture: int | None = None
+    municipality: str | None = None  # 6-digit local government code of its place
+    lat: float | None = None
+    lng: float | None = None
+    is_new: bool = False
+
+
+@dataclass
+class Post:
+    """A posting as the engine sees it. `tokens` are matching.analysis.content_tokens."""
+
+    id: int
+    org_id: int
+    direction: str  # "issue" | "strength"
+    tokens: list[str]
+    text: str = ""
+    themes: frozenset[str] = frozenset()
+    prefecture: int | None = None
+    municipality: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    online_ok: bool = False
+    nationwide: bool = False
+    starts_on: date | None = None
+    ends_on: date | None = None
+    budget_next_year: bool = False
+    funding_route: str = ""
+    student_count: int | None = None
+    budget_min: int | None = None
+    budget_max: int | None = None
+
+
+@dataclass
+class Candidate:
+    org_id: int
+    score: float
+    signals: dict[str, float]
+    shared_words: list[str] = field(default_factory=list)
+    shared_themes: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    posting_id: int | None = None  # the candidate's posting that fits best
+
+
+@dataclass
+class Triad:
+    org_ids: tuple[int, int]
+    score: float
+    members: tuple[Candidate, Candidate]
+    fit: float
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lng1 = map(math.radians, a)
+    lat2, lng2 = map(math.radians, b)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def geography_score(
+    a_pref: int | None,
+    a_muni: str | None,
+    a_point: tuple[float, float] | None,
+    b_pref: int | None,
+    b_muni: str | None,
+    b_point: tuple[float, float] | None,
+    *,
+    online: bool = False,
+    nationwide: bool = False,
+) -> tuple[float, float | None]:
+    """(score, distance in km or None). Unknown places are neutral (0.4), not zero."""
+    distance = haversine_km(a_point, b_point) if a_point and b_point else None
+    if a_pref is None or b_pref is None:
+        score = 0.4
+    elif a_muni and b_muni and a_muni == b_muni:
+        score = 1.0
+    elif a_pref == b_pref:
+        score = 0.8
+    elif REGION_OF_PREFECTURE.get(a_pref) == REGION_OF_PREFECTURE.get(b_pref):
+        score = 0.55
+    elif distance is not None:
+        score = 0.1 + 0.35 * math.exp(-distance / 400)
+    else:
+        score = 0.2
+    if nationwide:
+        score = max(score, 0.5)
+    if online:
+        score = max(score, 0.6)
+    return score, distance
+
+
+def _period(post: Post) -> tuple[date, date] | None:
+    if post.starts_on or post.ends_on:
+        start = post.starts_on or post.ends_on
+        end = post.ends_on or post.starts_on
+        return (start, end) if start <= end else (end, start)
+    return None
+
+
+def timing_score(query: Post, other: Post | None, *, today: date) -> float:
+    """1 for overlapping periods, falling with the gap; 0.5 when either is unknown. A
+    municipality that must request budget for next year fits work from next April."""
+    if other is None:
+        return 0.5
+    a, b = _period(query), _period(other)
+    if query.budget_next_year or other.budget_next_year:
+        next_april = date(today.year + (1 if today.month >= 4 else 0), 4, 1)
+        other_period = b if query.budget_next_year else a
+        if other_period is None:
+            return 0.6
+        return 1.0 if other_period[1] >= next_april else 0.2
+    if a is None or b is None:
+        return 0.5
+    gap = max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
+    return 1.0 if gap == 0 else max(0.0, 1 - gap / 365)
+
+
+def scale_score(query: Post, other: Post | None) -> float:
+    if other is None:
+        return 0.5
+    scores = []
+    if query.budget_max is not None and other.budget_min is not None:
+        scores.append(1.0 if other.budget_min <= query.budget_max else 0.2)
+    if query.student_count and other.student_count:
+        ratio = min(query.student_count, other.student_count) / max(
+            query.student_count, other.student_count
+        )
+        scores.append(0.4 + 0.6 * ratio)
+    return sum(scores) / len(scores) if scores else 0.5
+
+
+def funding_allowed(query: Post, query_org: Org, other_org: Org) -> bool:
+    """企業版ふるさと納税 cannot go to the local government of the donor's head office."""
+    if query.funding_route != "corporate_furusato":
+        return True
+    company, government = (
+        (other_org, query_org) if query_org.kind == "municipality" else (query_org, other_org)
+    )
+    if company.kind != "company" or government.kind != "municipality":
+        return True
+    if company.municipality and government.municipality:
+        if company.municipality == government.municipality:
+            return False
+        # A prefecture government (code ends in 0000x) covers its whole prefecture.
+        is_prefecture_government = government.municipality[2:5] == "000"
+        return not (is_prefecture_government and company.prefecture == government.prefecture)
+    return True
+
+
+class Index:
+    """In-memory matching index over organisations and their open postings.
+
+    Build once per worker (or per evaluation), then query many times. Each organisation has
+    three profile vectors: its offers (strength postings), its needs (issue postings), and a
+    character n-gram vector of everything it wrote.
+    """
+
+    def __init__(
+        self,
+        orgs: Iterable[Org],
+        posts: Iterable[Post],
+        *,
+        weights: dict[str, float] | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.today = today or date.today()
+        self.orgs: dict[int, Org] = {o.id: o for o in orgs}
+        self.posts: dict[int, Post] = {}
+        self.posts_by_org: dict[int, list[Post]] = {}
+        for post in posts:
+            if post.org_id not in self.orgs:
+                continue
+            if not post.themes:
+                post.themes = infer_themes(post.tokens)
+            self.posts[post.id] = post
+            self.posts_by_org.setdefault(post.org_id, []).append(post)
+        self.org_ids = list(self.orgs)
+        self.row = {org_id: i for i, org_id in enumerate(self.org_ids)}
+        self.kind = np.array([self.orgs[i].kind for i in self.org_ids])
+        self._build_text()
+
+    # -- text --------------------------------------------------------------------------
+
+    def _profile_tokens(self, org_id: int, direction: str) -> list[str]:
+        tokens: list[str] = []
+        for post in self.posts_by_org.get(org_id, []):
+            if post.direction == direction:
+                tokens.extend(post.tokens)
+        return tokens
+
+    def _build_text(self) -> None:
+        offers = [self._profile_tokens(i, "strength") for i in self.org_ids]
+        needs = [self._profile_tokens(i, "issue") for i in self.org_ids]
+        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, norm="l2")
+        self.words.fit(offers + needs + [p.tokens for p in self.posts.values()])
+        self.offer_matrix = self.words.transform(offers)
+        self.need_matrix = self.words.transform(needs)
+        texts = [
+            " ".join(p.text for p in self.posts_by_org.get(i, [])) or self.orgs[i].name
+            for i in self.org_ids
+        ]
+        self.chars = TfidfVectorizer(
+            analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1, max_df=0.5
+        )
+        self.char_matrix = self.chars.fit_transform(texts)
+        self.theme_sets = [
+            frozenset().union(*(p.themes for p in self.posts_by_org.get(i, [])))
+            for i in self.org_ids
+        ]
+        self.vocabulary = np.array(self.words.get_feature_names_out())
+
+    def _cosines(self, matrix: sparse.csr_matrix, vector: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray((matrix @ vector.T).todense()).ravel()
+
+    # -- ranking -------------------------------------------------------------------------
+
+    def rank(
+        self,
+        post: Post,
+        *,
+        kind: str | None = None,
+        limit: int = 10,
+        exclude_org_ids: Sequence[int] = (),
+        shortlist: int | None = None,
+    ) -> list[Candidate]:
+        """The best organisations for `post`, of `kind` (or of every partner kind).
+
+        The text signals are computed for every organisation of the wanted kinds; the
+        structured signals for a shortlist of the best by text (default 20 × limit, at least
+        200), which keeps one query fast at 100,000 organisations."""
+        query_org = self.orgs[post.org_id]
+        kinds = (kind,) if kind else PARTNER_KINDS[query_org.kind]
+        mask = np.isin(self.kind, kinds)
+        for org_id in (post.org_id, *exclude_org_ids):
+            if org_id in self.row:
+                mask[self.row[org_id]] = False
+        rows = np.flatnonzero(mask)
+        if rows.size == 0:
+            return []
+        vector = self.words.transform([post.tokens])
+        char_vector = self.chars.transform([post.text or " ".join(post.tokens)])
+        target, other = (
+            (self.offer_matrix, self.need_matrix)
+            if post.direction == "issue"
+            else (self.need_matrix, self.offer_matrix)
+        )
+        complement = self._cosines(target[rows], vector)
+        shared = self._cosines(other[rows], vector)
+        ngram = self._cosines(self.char_matrix[rows], char_vector)
+        signals = {
+            "complement": _scaled(complement),
+            "shared_goal": _scaled(shared),
+            "ngram": _scaled(ngram),
+        }
+        score = sum(self.weights[name] * values for name, values in signals.items())
+        # The cheap text score picks a shortlist; the structured signals refine it.
+        size = shortlist if shortlist is not None else max(200, limit * 20)
+        best_rows = rows[np.argsort(-score, kind="stable")[:size]]
+        position = {row: i for i, row in enumerate(rows)}
+        candidates = []
+        for row in best_rows:
+            org = self.orgs[self.org_ids[row]]
+            if not funding_allowed(post, query_org, org):
+                continue
+            i = position[row]
+            candidates.append(
+                self._candidate(
+                    post, org, row, {name: float(v[i]) for name, v in signals.items()}, vector
+                )
+            )
+        candidates.sort(key=lambda c: (-c.score, c.org_id))
+        return candidates[:limit]
+
+    def _best_post(self, post: Post, org_id: int) -> Post | None:
+        """The candidate's posting in the complementary direction that shares most words."""
+        wanted = "strength" if post.direction == "issue" else "issue"
+        options = [p for p in self.posts_by_org.get(org_id, []) if p.direction == wanted]
+        if not options:
+            options = self.posts_by_org.get(org_id, [])
+        if not options:
+            return None
+        words = set(post.tokens)
+        return max(options, key=lambda p: (len(words & set(p.tokens)), -p.id))
+
+    def _candidate(
+        self,
+        post: Post,
+        org: Org,
+        row: int,
+        signals: dict[str, float],
+        vector: sparse.csr_matrix,
+    ) -> Candidate:
+        best = self._best_post(post, org.id)
+        themes = self.theme_sets[row]
+        union = post.themes | themes
+        signals["theme"] = len(post.themes & themes) / len(union) if union else 0.0
+        point = (
+            (post.lat, post.lng)
+            if post.lat is not None
+            else (
+                (self.orgs[post.org_id].lat, self.orgs[post.org_id].lng)
+                if self.orgs[post.org_id].lat is not None
+                else None
+            )
+        )
+        other_pref = best.prefecture if best and best.prefecture else org.prefecture
+        other_muni = best.municipality if best and best.municipality else org.municipality
+        other_point = (org.lat, org.lng) if org.lat is not None else None
+        geo, distance = geography_score(
+            post.prefecture or self.orgs[post.org_id].prefecture,
+            post.municipality or self.orgs[post.org_id].municipality,
+            point,
+            other_pref,
+            other_muni,
+            other_point,
+            online=post.online_ok or bool(best and best.online_ok),
+            nationwide=post.nationwide or bool(best and best.nationwide),
+        )
+        signals["geography"] = geo
+        signals["timing"] = timing_score(post, best, today=self.today)
+        signals["scale"] = scale_score(post, best)
+        score = sum(self.weights[name] * signals[name] for name in SIGNALS)
+        if org.is_new:
+            score += 0.01  # a fair chance for newcomers (tie-breaker, not a boost)
+        offer = self.offer_matrix[row] if post.direction == "issue" else self.need_matrix[row]
+        return Candidate(
+            org_id=org.id,
+            score=round(float(score), 6),
+            signals={k: round(v, 4) for k, v in signals.items()},
+            shared_words=self._shared_words(vector, offer),
+            shared_themes=sorted(post.themes & themes),
+            distance_km=round(distance, 1) if distance is not None else None,
+            posting_id=best.id if best else None,
+        )
+
+    def _shared_words(self, a: sparse.csr_matrix, b: sparse.csr_matrix, n: int = 6) -> list[str]:
+        product = a.multiply(b)
+        if product.nnz == 0:
+            return []
+        product = product.tocoo()
+        order = np.argsort(-product.data)[:n]
+        return [str(self.vocabulary[product.col[i]]) for i in order]
+
+    # -- triads --------------------------------------------------------------------------
+
+    def triads(self, post: Post, *, limit: int = 10, beam: int = 15) -> list[Triad]:
+        """Three-way proposals for `post`: the two other kinds, each fitting the posting and
+        each other. Beam search over the top `beam` candidates of each kind."""
+        query_kind = self.orgs[post.org_id].kind
+        first_kind, second_kind = PARTNER_KINDS[query_kind]
+        firsts = self.rank(post, kind=first_kind, limit=beam)
+        seconds = self.rank(post, kind=second_kind, limit=beam)
+        triads = []
+        for a in firsts:
+            for b in seconds:
+                fit = self.pair_fit(a.org_id, b.org_id)
+                score = 0.4 * a.score + 0.4 * b.score + 0.2 * fit
+                triads.append(
+                    Triad(
+                        org_ids=(a.org_id, b.org_id),
+                        score=round(score, 6),
+                        members=(a, b),
+                        fit=round(fit, 4),
+                    )
+                )
+        triads.sort(key=lambda t: (-t.score, t.org_ids))
+        return triads[:limit]
+
+    def pair_fit(self, a_id: int, b_id: int) -> float:
+        """How well two candidate organisations fit each other: text and place."""
+        ra, rb = self.row[a_id], self.row[b_id]
+        text = max(
+            float((self.offer_matrix[ra] @ self.need_matrix[rb].T).toarray()[0, 0]),
+            float((self.need_matrix[ra] @ self.offer_matrix[rb].T).toarray()[0, 0]),
+            float((self.char_matrix[ra] @ self.char_matrix[rb].T).toarray()[0, 0]),
+        )
+        a, b = self.orgs[a_id], self.orgs[b_id]
+        geo, _distance = geography_score(
+            a.prefecture,
+            a.municipality,
+            (a.lat, a.lng) if a.lat is not None else None,
+            b.prefecture,
+            b.municipality,
+            (b.lat, b.lng) if b.lat is not None else None,
+        )
+        return 0.5 * min(1.0, text * 2) + 0.5 * geo
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if values.size else 0.0
+    return values / top if top > 0 else values
+
+
+def rerank_for_diversity(
+    lists: dict[int, list[Candidate]], *, cap: int = 0, penalty: float = 0.03
+) -> dict[int, list[Candidate]]:
+    """Across many postings' lists, keep one large organisation from filling every list:
+    each further appearance of an organisation costs `penalty` (so it sinks gently), and
+    with `cap` > 0 it appears in at most `cap` lists. Lists are processed in id order so the
+    result is deterministic."""
+    exposure: dict[int, int] = {}
+    result: dict[int, list[Candidate]] = {}
+    for posting_id in sorted(lists):
+        adjusted = []
+        for candidate in lists[posting_id]:
+            seen = exposure.get(candidate.org_id, 0)
+            if cap and seen >= cap:
+                continue
+            adjusted.append((candidate.score - penalty * math.log1p(seen), candidate))
+        adjusted.sort(key=lambda pair: (-pair[0], pair[1].org_id))
+        result[posting_id] = [c for _s, c in adjusted]
+        for candidate in result[posting_id]:
+            exposure[candidate.org_id] = exposure.get(candidate.org_id, 0) + 1
+    return result
