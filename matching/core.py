@@ -205,6 +205,8 @@ def scale_score(query: Post, other: Post | None) -> float:
     scores = []
     if query.budget_max is not None and other.budget_min is not None:
         scores.append(1.0 if other.budget_min <= query.budget_max else 0.2)
+    if other.budget_max is not None and query.budget_min is not None:
+        scores.append(1.0 if query.budget_min <= other.budget_max else 0.2)
     if query.student_count and other.student_count:
         ratio = min(query.student_count, other.student_count) / max(
             query.student_count, other.student_count
@@ -276,18 +278,31 @@ class Index:
     def _build_text(self) -> None:
         offers = [self._profile_tokens(i, "strength") for i in self.org_ids]
         needs = [self._profile_tokens(i, "issue") for i in self.org_ids]
-        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, norm="l2")
-        self.words.fit(offers + needs + [p.tokens for p in self.posts.values()])
+        self.words = _fit(
+            TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, norm="l2"),
+            offers + needs + [p.tokens for p in self.posts.values()],
+            placeholder=[["\x00"]],
+        )
         self.offer_matrix = self.words.transform(offers)
         self.need_matrix = self.words.transform(needs)
         texts = [
             " ".join(p.text for p in self.posts_by_org.get(i, [])) or self.orgs[i].name
             for i in self.org_ids
         ]
-        self.chars = TfidfVectorizer(
-            analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1, max_df=0.5
+        # Character n-grams found in over half the profiles say nothing; with few profiles
+        # every n-gram may be that common, so the cut only applies to a real corpus.
+        self.chars = _fit(
+            TfidfVectorizer(
+                analyzer="char",
+                ngram_range=(2, 3),
+                sublinear_tf=True,
+                min_df=1,
+                max_df=0.5 if len(texts) >= 20 else 1.0,
+            ),
+            texts,
+            placeholder=["\x00\x00"],
         )
-        self.char_matrix = self.chars.fit_transform(texts)
+        self.char_matrix = self.chars.transform(texts)
         self.theme_sets = [
             frozenset().union(*(p.themes for p in self.posts_by_org.get(i, [])))
             for i in self.org_ids
@@ -345,7 +360,12 @@ class Index:
         candidates = []
         for row in best_rows:
             org = self.orgs[self.org_ids[row]]
-            if not funding_allowed(post, query_org, org):
+            # The rule applies whichever side asks for the donation.
+            if not funding_allowed(post, query_org, org) or not all(
+                funding_allowed(other, org, query_org)
+                for other in self.posts_by_org.get(org.id, [])
+                if other.direction != post.direction
+            ):
                 continue
             i = position[row]
             candidates.append(
@@ -469,6 +489,16 @@ class Index:
             (b.lat, b.lng) if b.lat is not None else None,
         )
         return 0.5 * min(1.0, text * 2) + 0.5 * geo
+
+
+def _fit(vectorizer: TfidfVectorizer, documents: list, *, placeholder: list) -> TfidfVectorizer:
+    """Fit, or, when there is nothing to learn from (no postings, no words), fit on a
+    placeholder so every document becomes a zero vector instead of an error."""
+    try:
+        return vectorizer.fit(documents)
+    except ValueError:
+        vectorizer.set_params(max_df=1.0, min_df=1)
+        return vectorizer.fit(placeholder)
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

@@ -1,1 +1,83 @@
-"""Models arrive with the matching issue."""
+"""Match proposals: who should work with whom, as computed by the engine."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchProposal(models.Model):
+    """An issue (or strength) posting plus one partner (pair) or two (triad).
+
+    Rows in state `suggested` are owned by the engine and replaced on every recompute; any
+    other state belongs to people (the proposals issue builds that workflow) and is kept.
+    """
+
+    class Kind(models.TextChoices):
+        PAIR = "pair", _("Pair")
+        TRIAD = "triad", _("Three-way")
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        REQUESTED = "requested", _("Introduction requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    posting = models.ForeignKey(
+        "partners.Posting", on_delete=models.CASCADE, related_name="proposals"
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PAIR)
+    partner = models.ForeignKey("partners.Organisation", on_delete=models.CASCADE, related_name="+")
+    partner_posting = models.ForeignKey(
+        "partners.Posting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    second_partner = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    second_partner_posting = models.ForeignKey(
+        "partners.Posting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    breakdown = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    request_message = models.TextField(blank=True, max_length=1000)
+    computed_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["posting", "kind", "rank"]
+        verbose_name = _("match proposal")
+        verbose_name_plural = _("match proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "partner"],
+                condition=Q(kind="pair"),
+                name="proposal_unique_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["posting", "partner", "second_partner"],
+                condition=Q(kind="triad"),
+                name="proposal_unique_triad",
+            ),
+        ]
+        indexes = [models.Index(fields=["posting", "state", "kind", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} → {self.partner_id}/{self.second_partner_id} ({self.score:.2f})"

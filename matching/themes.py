@@ -82,10 +82,17 @@ def normalised_cues() -> dict[str, frozenset[str]]:
     that postings' tokens carry), plus the words as written."""
     from .analysis import content_tokens
 
-    return {
-        theme: frozenset(cues) | frozenset(t for cue in cues for t in content_tokens(cue)[:1])
-        for theme, cues in THEME_CUES.items()
-    }
+    normalised: dict[str, frozenset[str]] = {}
+    for theme, cues in THEME_CUES.items():
+        words = set(cues)
+        for cue in cues:
+            tokens = content_tokens(cue)
+            # Only a cue that stays one word adds its normalised form (お年寄り → 御年寄り);
+            # parts of a compound (二地域居住 → 地域, 6次産業化 → 産業) are too generic.
+            if len(set(tokens)) == 1 and len(tokens[0]) >= len(cue) - 1:
+                words.add(tokens[0])
+        normalised[theme] = frozenset(words)
+    return normalised
 
 
 def infer_themes(tokens: Iterable[str]) -> frozenset[str]:

@@ -184,6 +184,8 @@ class PostingAction(StrEnum):
     REVIEW = "review"  # coordinators: publish or return a posting waiting for review
     RESPOND = "respond"  # answer an open call on behalf of one's own organisation
     MANAGE_RESPONSES = "manage_responses"  # shortlist and choose answers to one's own call
+    SEE_PROPOSALS = "see_proposals"  # the engine's suggested partners for this posting
+    REQUEST_INTRODUCTION = "request_introduction"  # ask coordinators to introduce a partner
 
 
 # Outsiders may see a posting in these states, subject to its visibility.
@@ -216,10 +218,16 @@ def posting_capabilities_for(user: User, posting: Posting) -> frozenset[PostingA
     )
     if membership is not None or covering or visible_outside:
         capabilities.add(PostingAction.VIEW)
+    if membership is not None:
+        capabilities.add(PostingAction.SEE_PROPOSALS)
     if membership is not None and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[membership.role]:
-        capabilities |= {PostingAction.EDIT, PostingAction.MANAGE_RESPONSES}
+        capabilities |= {
+            PostingAction.EDIT,
+            PostingAction.MANAGE_RESPONSES,
+            PostingAction.REQUEST_INTRODUCTION,
+        }
     if covering:
-        capabilities.add(PostingAction.REVIEW)
+        capabilities |= {PostingAction.REVIEW, PostingAction.SEE_PROPOSALS}
     if (
         visible_outside
         and membership is None
@@ -287,3 +295,14 @@ def organisations_that_can_post(user: User) -> list[Organisation]:
         for m in _memberships(user)
         if Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
     ]
+
+
+def get_proposal_for(user: User, pk: int, *, action: PostingAction) -> Any:
+    """A match proposal, judged by what the user may do to its posting (404/403 as above)."""
+    from matching.models import MatchProposal  # matching builds on partners
+
+    proposal = MatchProposal.objects.filter(pk=pk).only("pk", "posting_id").first()
+    if proposal is None:
+        raise Http404
+    get_posting_for(user, proposal.posting_id, action=action)
+    return MatchProposal.objects.select_related("posting__organisation", "partner").get(pk=pk)

@@ -122,6 +122,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
+    "matching-recompute-all": {
+        "task": "matching.tasks.proposals_recompute_all",
+        "schedule": 60 * 60 * 24,  # nightly full recompute; changes are handled as they come
+    },
     "postings-expire-and-remind": {
         "task": "partners.tasks.postings_expire_and_remind",
         "schedule": 60 * 60 * 6,  # every six hours; the work is idempotent
@@ -266,3 +270,8 @@ INVITATION_VALID_DAYS = 14
 # Open postings expire unless their owners confirm them; reminders go out this many days before.
 POSTING_LIFETIME_DAYS = 90
 POSTING_REMIND_DAYS = 14
+# Matching: how long a worker reuses its in-memory index, and how long changes to one
+# posting are gathered before its proposals are recomputed.
+MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
+MATCHING_DEBOUNCE_SECONDS = env.int("MATCHING_DEBOUNCE_SECONDS", default=10)
+MATCHING_COMPUTE_ON_CHANGE = True

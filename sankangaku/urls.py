@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("sankangaku.accounts.urls")),
     path("language/", account_views.language_set, name="language_set"),
+    path("matching/", include("matching.urls")),
     path("", include("partners.urls")),
 ]
 

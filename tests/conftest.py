@@ -19,6 +19,13 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Matching runs on change only in the tests about it (tests/matching enable it), and
+    # never reuses an index built from another test's data.
+    settings.MATCHING_COMPUTE_ON_CHANGE = False
+    settings.MATCHING_INDEX_MAX_AGE = 0
+    from matching.services import index_forget
+
+    index_forget()
     # The cache is the test Redis: clear it so allauth's rate limits from one test do not
     # leak into the next.
     cache.clear()

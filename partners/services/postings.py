@@ -54,6 +54,15 @@ SEARCH_FIELDS = (
 )
 
 
+def _refresh_proposals(posting: Posting) -> None:
+    """After commit, let the matching engine recompute this posting's suggestions (or drop
+    them when it is no longer open)."""
+    if settings.MATCHING_COMPUTE_ON_CHANGE:
+        from matching.services import proposals_schedule  # matching builds on partners
+
+        proposals_schedule(posting_id=posting.pk)
+
+
 def posting_lifetime() -> timedelta:
     return timedelta(days=settings.POSTING_LIFETIME_DAYS)
 
@@ -125,6 +134,8 @@ def posting_update(
         posting=posting.pk,
         fields=changed,
     )
+    if posting.status == PostingStatus.OPEN:
+        _refresh_proposals(posting)
     return posting
 
 
@@ -169,6 +180,8 @@ def posting_publish(*, posting: Posting, actor: Any, now: datetime | None = None
         posting=posting.pk,
         status=posting.status,
     )
+    if posting.status == PostingStatus.OPEN:
+        _refresh_proposals(posting)
     return posting.status
 
 
@@ -193,6 +206,8 @@ def posting_review_decide(
         note=note,
     )
     transaction.on_commit(partial(tasks.posting_review_result_send.delay, posting_id=posting.pk))
+    if approve:
+        _refresh_proposals(posting)
     return True
 
 
@@ -211,6 +226,7 @@ def posting_close(*, posting: Posting, actor: Any, now: datetime | None = None) 
             action="posting.closed",
             posting=posting.pk,
         )
+        _refresh_proposals(posting)
     return closed
 
 
@@ -234,6 +250,7 @@ def posting_confirm(*, posting: Posting, actor: Any, now: datetime | None = None
             action="posting.confirmed",
             posting=posting.pk,
         )
+        _refresh_proposals(posting)
     return confirmed
 
 
@@ -251,6 +268,10 @@ def posting_expire_stale(*, now: datetime | None = None) -> int:
         )
         for pk in stale:
             transaction.on_commit(partial(tasks.posting_expired_send.delay, posting_id=pk))
+            if settings.MATCHING_COMPUTE_ON_CHANGE:
+                from matching.services import proposals_schedule
+
+                proposals_schedule(posting_id=pk)
     return len(stale)
 
 

@@ -48,11 +48,22 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
     if PostingAction.RESPOND in capabilities:
         mine = {o.pk for o in access.organisations_that_can_post(request.user)}
         my_response = posting.responses.filter(organisation_id__in=mine).first()
+    suggestions: list = []
+    triads: list = []
+    if PostingAction.SEE_PROPOSALS in capabilities:
+        from matching.selectors import suggestion_list_for_posting
+
+        suggestions = suggestion_list_for_posting(posting=posting, kind="pair")
+        triads = suggestion_list_for_posting(posting=posting, kind="triad", limit=5)
     return render(
         request,
         "partners/posting_detail.html",
         {
             "posting": posting,
+            "can_see_proposals": PostingAction.SEE_PROPOSALS in capabilities,
+            "can_request": PostingAction.REQUEST_INTRODUCTION in capabilities,
+            "suggestions": suggestions,
+            "triads": triads,
             "organisation": posting.organisation,
             "themes": posting.themes.all(),
             "can_edit": PostingAction.EDIT in capabilities,

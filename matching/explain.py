@@ -1,0 +1,88 @@
+"""Plain sentences explaining a proposal, in the reader's language, from the stored
+breakdown (so a proposal computed in Japanese reads in English for an English user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from partners.models import FundingRoute, Theme
+
+from .core import DEFAULT_WEIGHTS, SIGNALS
+
+SIGNAL_LABELS = {
+    "complement": gettext_noop("Need and offer fit"),
+    "shared_goal": gettext_noop("Shared goals"),
+    "ngram": gettext_noop("Similar wording"),
+    "theme": gettext_noop("Shared themes"),
+    "geography": gettext_noop("Place"),
+    "timing": gettext_noop("Timing"),
+    "scale": gettext_noop("Scale"),
+}
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float  # the signal, 0–1
+    weighted: float  # its share of the score, 0–1
+
+
+def theme_names(slugs: list[str]) -> list[str]:
+    themes = {t.slug: t.name for t in Theme.objects.filter(slug__in=slugs)}
+    return [themes.get(slug, slug) for slug in slugs]
+
+
+def sentences(breakdown: dict[str, Any], *, funding_route: str = "") -> list[str]:
+    signals = breakdown.get("signals", {})
+    lines = []
+    words = breakdown.get("shared_words") or []
+    if words:
+        lines.append(_("Shared keywords: %(words)s.") % {"words": "、".join(words)})
+    themes = breakdown.get("shared_themes") or []
+    domain = [slug for slug in themes if not slug.startswith("sdg-")]
+    if domain:
+        lines.append(_("Shared themes: %(themes)s.") % {"themes": "、".join(theme_names(domain))})
+    geography = signals.get("geography")
+    distance = breakdown.get("distance_km")
+    if geography is not None:
+        if geography >= 1.0:
+            lines.append(_("In the same municipality."))
+        elif geography >= 0.8:
+            lines.append(_("In the same prefecture."))
+        elif geography >= 0.55:
+            lines.append(_("In the same region."))
+        elif distance is not None:
+            lines.append(
+                ngettext("About %(km)d km apart.", "About %(km)d km apart.", int(distance))
+                % {"km": int(distance)}
+            )
+        if geography >= 0.6 and distance is not None and distance > 150:
+            lines.append(_("Far apart, but online work is possible."))
+    timing = signals.get("timing")
+    if timing is not None:
+        if timing >= 0.99:
+            lines.append(_("Their periods overlap."))
+        elif timing <= 0.3:
+            lines.append(_("Their periods do not fit well."))
+    if funding_route == FundingRoute.CORPORATE_FURUSATO:
+        lines.append(
+            _("A corporate hometown tax donation is possible: the head office is elsewhere.")
+        )
+    return lines
+
+
+def bars(breakdown: dict[str, Any]) -> list[Bar]:
+    signals = breakdown.get("signals", {})
+    return [
+        Bar(
+            label=_(SIGNAL_LABELS[name]),
+            value=float(signals.get(name, 0.0)),
+            weighted=float(signals.get(name, 0.0)) * DEFAULT_WEIGHTS[name],
+        )
+        for name in SIGNALS
+        if name in signals
+    ]

@@ -1,0 +1,75 @@
+"""Reads for matching: stored proposals only — pages never compute on the request path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from partners.models import Posting, PostingStatus
+
+from . import explain
+from .models import MatchProposal
+
+
+@dataclass
+class Suggestion:
+    proposal: MatchProposal
+    sentences: list[str]
+    bars: list[explain.Bar]
+    second_sentences: list[str]
+
+
+def _suggestion(proposal: MatchProposal, funding_route: str) -> Suggestion:
+    breakdown: dict[str, Any] = proposal.breakdown
+    if proposal.kind == MatchProposal.Kind.TRIAD:
+        first, second = breakdown.get("first", {}), breakdown.get("second", {})
+        return Suggestion(
+            proposal,
+            explain.sentences(first, funding_route=funding_route),
+            explain.bars(first),
+            explain.sentences(second, funding_route=funding_route),
+        )
+    return Suggestion(
+        proposal,
+        explain.sentences(breakdown, funding_route=funding_route),
+        explain.bars(breakdown),
+        [],
+    )
+
+
+def suggestion_list_for_posting(
+    *, posting: Posting, kind: str, limit: int = 10
+) -> list[Suggestion]:
+    """The posting's proposals of one kind, best first, with explanations."""
+    proposals = (
+        MatchProposal.objects.filter(posting=posting, kind=kind)
+        .select_related(
+            "partner__prefecture",
+            "partner__location__prefecture",
+            "partner_posting",
+            "second_partner__prefecture",
+            "second_partner__location__prefecture",
+            "second_partner_posting",
+        )
+        .order_by("rank")[:limit]
+    )
+    return [_suggestion(p, posting.funding_route) for p in proposals]
+
+
+def triad_list_for_coordinator(*, prefecture_codes: set[int] | None) -> QuerySet[MatchProposal]:
+    """The best three-way proposals (rank 1–3) of open issues in the coordinator's region."""
+    proposals = (
+        MatchProposal.objects.filter(
+            kind=MatchProposal.Kind.TRIAD,
+            rank__lte=3,
+            posting__status=PostingStatus.OPEN,
+            posting__direction="issue",
+        )
+        .select_related("posting__organisation", "partner", "second_partner")
+        .order_by("-score", "pk")
+    )
+    if prefecture_codes is not None:
+        proposals = proposals.filter(posting__organisation__prefecture_id__in=prefecture_codes)
+    return proposals

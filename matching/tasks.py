@@ -1,0 +1,24 @@
+"""Celery tasks for matching: thin, take ids, idempotent."""
+
+import contextlib
+
+from celery import shared_task
+from django.core.cache import cache
+
+
+@shared_task(queue="matching", acks_late=True)
+def proposals_compute(*, posting_id: int) -> int:
+    from .services import proposals_compute_for_posting
+
+    # The debounce key is an optimisation only: a cache outage must not stop the work.
+    with contextlib.suppress(Exception):
+        cache.delete(f"matching:pending:{posting_id}")
+    return proposals_compute_for_posting(posting_id=posting_id)
+
+
+@shared_task(queue="matching", acks_late=True)
+def proposals_recompute_all() -> dict:
+    """Periodic full recompute (also `manage.py recompute_proposals`)."""
+    from .services import proposals_recompute_all as recompute
+
+    return recompute()
