@@ -517,8 +517,6 @@ def test_rank_with_no_candidate_of_the_kind_is_empty():
     assert index.rank(index.posts[101]) == []
 
 
-
-
 def test_index_builds_over_a_single_organisation():
     index = Index(
         [org(1, "municipality", NAGANO)], [post(101, 1, "issue", ISSUE_TOURISM)], today=TODAY
