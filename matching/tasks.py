@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 
 
-@shared_task(queue="matching", acks_late=True)
+@shared_task(acks_late=True)
 def proposals_compute(*, posting_id: int) -> int:
     from .services import proposals_compute_for_posting
 
@@ -16,7 +16,7 @@ def proposals_compute(*, posting_id: int) -> int:
     return proposals_compute_for_posting(posting_id=posting_id)
 
 
-@shared_task(queue="matching", acks_late=True)
+@shared_task(acks_late=True)
 def proposals_recompute_all() -> dict:
     """Periodic full recompute (also `manage.py recompute_proposals`)."""
     from .services import proposals_recompute_all as recompute

@@ -1,0 +1,207 @@
+"""Proposals in the product: computed when postings change, stored, shown only to the
+posting's organisation and coordinators, and requested by members."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from matching import services
+from matching.models import MatchProposal
+from partners import services as partner_services
+from partners.models import Prefecture
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_change(settings):
+    settings.MATCHING_COMPUTE_ON_CHANGE = True
+    settings.MATCHING_DEBOUNCE_SECONDS = 0
+
+
+@pytest.fixture
+def world(personas):
+    """A municipality issue about tourism and partners that fit it more or less well."""
+    strength = factories.make_posting(
+        personas.company,
+        direction="strength",
+        title="観光客の動態データ分析",
+        body="スマートフォンの位置情報から観光客の周遊を分析し、観光施策を支援します。",
+    )
+    school_offer = factories.make_posting(
+        personas.school,
+        direction="strength",
+        title="中学生による観光マップづくり",
+        body="生徒が地域の観光資源を調べ、観光客向けのマップを作ります。",
+    )
+    other = factories.make_posting(
+        personas.other_company,
+        direction="strength",
+        title="社員の清掃ボランティア",
+        body="海岸の清掃活動に社員が参加します。",
+    )
+    return {"strength": strength, "school_offer": school_offer, "other": other}
+
+
+def _issue(personas):
+    return factories.make_posting(
+        personas.municipality,
+        title="観光客の周遊を増やしたい",
+        body="観光客が一部の名所に集中しています。データを使って周遊を促したい。",
+        place_scope="municipality",
+        location=personas.municipality.location,
+    )
+
+
+def test_publishing_computes_proposals(
+    personas, world, on_change, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = _issue(personas)
+    pairs = list(MatchProposal.objects.filter(posting=issue, kind="pair").order_by("rank"))
+    assert pairs, "proposals were computed on publish"
+    assert {p.partner.kind for p in pairs} <= {"company", "school"}
+    assert pairs[0].partner in (personas.company, personas.school)
+    assert pairs[0].engine_version
+    assert pairs[0].breakdown["signals"]["geography"] >= 0
+    assert "観光" in pairs[0].breakdown["shared_words"] or pairs[0].breakdown["shared_themes"]
+    triads = MatchProposal.objects.filter(posting=issue, kind="triad")
+    assert triads.filter(partner=personas.company, second_partner=personas.school).exists()
+
+
+def test_recompute_is_idempotent_and_keeps_requests(personas, world):
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    rows = MatchProposal.objects.filter(posting=issue)
+    first = sorted(rows.values_list("kind", "partner", "second_partner"))
+    proposal = MatchProposal.objects.filter(posting=issue, kind="pair").first()
+    services.proposal_request_introduction(
+        proposal=proposal, user=personas.municipal_officer, message="ぜひ"
+    )
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    services.proposals_recompute_all()
+    again = sorted(rows.values_list("kind", "partner", "second_partner"))
+    assert again == first
+    proposal.refresh_from_db()
+    assert proposal.state == "requested"
+
+
+def test_closing_a_posting_removes_its_suggestions(
+    personas, world, on_change, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = _issue(personas)
+    assert MatchProposal.objects.filter(posting=issue).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.posting_close(posting=issue, actor=personas.municipal_officer)
+    assert not MatchProposal.objects.filter(posting=issue, state="suggested").exists()
+
+
+def test_funding_rule_keeps_head_office_company_out(personas, world):
+    matsumoto = personas.municipality.location
+    personas.company.location = matsumoto
+    personas.company.prefecture = matsumoto.prefecture
+    personas.company.save()
+    issue = factories.make_posting(
+        personas.municipality,
+        title="観光客の周遊を増やしたい",
+        body="観光客の周遊を促す事業に企業版ふるさと納税を募ります。",
+        funding_route="corporate_furusato",
+        place_scope="municipality",
+        location=matsumoto,
+    )
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    assert not MatchProposal.objects.filter(posting=issue, partner=personas.company).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("municipal_officer", True),
+        ("coordinator", True),
+        ("company_admin", False),
+        ("outsider", False),
+        ("anonymous", False),
+    ],
+)
+def test_only_the_organisation_and_coordinators_see_suggestions(
+    client, personas, world, persona, sees
+):
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    user = personas.user(persona)
+    if user:
+        client.force_login(user)
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert ('id="partners-heading"' in page) is sees
+    assert ("観光客の動態データ分析" in page) is sees
+
+
+def test_member_requests_an_introduction_once(client, personas, world):
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    proposal = MatchProposal.objects.filter(posting=issue, kind="pair").first()
+    url = reverse("matching:request", args=[proposal.pk])
+    client.force_login(personas.municipal_officer)
+    assert client.post(url, {"message": "紹介をお願いします"}).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.requested_by) == ("requested", personas.municipal_officer)
+    assert client.post(url, {"message": "二度目"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.request_message == "紹介をお願いします"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("outsider", 404), ("company_admin", 404), ("coordinator", 403)]
+)
+def test_others_cannot_request(client, personas, world, persona, status):
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    proposal = MatchProposal.objects.filter(posting=issue).first()
+    client.force_login(personas.user(persona))
+    assert client.post(reverse("matching:request", args=[proposal.pk])).status_code == status
+    proposal.refresh_from_db()
+    assert proposal.state == "suggested"
+
+
+def test_coordinator_sees_triads_in_region(client, personas, world):
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("matching:triads")).content.decode()
+    assert issue.title in page
+    far = factories.CoordinatorFactory(prefectures=[Prefecture.objects.get(code=47)])
+    client.force_login(far.user)
+    assert issue.title not in client.get(reverse("matching:triads")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
+    """Through Redis and a real Celery worker (in a thread of this process)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from sankangaku.celery import app
+
+    settings.MATCHING_COMPUTE_ON_CHANGE = True
+    settings.MATCHING_DEBOUNCE_SECONDS = 0
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            queues=["matching", "default"],
+            shutdown_timeout=20,
+        ):
+            issue = _issue(personas)
+            deadline = time.monotonic() + 30
+            while (
+                time.monotonic() < deadline
+                and not MatchProposal.objects.filter(posting=issue).exists()
+            ):
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager = True
+    assert MatchProposal.objects.filter(posting=issue, kind="pair").exists()
