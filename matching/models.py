@@ -81,3 +81,28 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} → {self.partner_id}/{self.second_partner_id} ({self.score:.2f})"
+
+
+class SignalWeights(models.Model):
+    """A versioned set of signal weights. The active one is used by the engine; a new one is
+    made by `manage.py refit_matching_weights` from coordinators' and parties' decisions."""
+
+    version = models.CharField(max_length=40, unique=True)
+    weights = models.JSONField()
+    metrics = models.JSONField(default=dict, blank=True)
+    labelled_pairs = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signal weights")
+        verbose_name_plural = _("signal weights")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="signal_weights_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' (active)' if self.is_active else ''}"

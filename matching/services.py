@@ -38,7 +38,9 @@ def index_get(*, fresh: bool = False) -> Index:
         or "index" not in _cache
         or time.monotonic() - built > (settings.MATCHING_INDEX_MAX_AGE)
     ):
-        _cache["index"] = build_index()
+        from .feedback import active_weights
+
+        _cache["index"] = build_index(weights=active_weights())
         _cache["built_at"] = time.monotonic()
     return _cache["index"]  # type: ignore[return-value]
 
