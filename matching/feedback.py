@@ -99,7 +99,7 @@ def refit(*, min_pairs: int = 30) -> Refit:
 
 @transaction.atomic
 def weights_save(*, result: Refit, activate: bool) -> SignalWeights:
-    version = timezone.now().strftime("%Y%m%d-%H%M%S")
+    version = f"{timezone.now():%Y%m%d-%H%M%S}-{SignalWeights.objects.count() + 1}"
     if activate:
         SignalWeights.objects.filter(is_active=True).update(is_active=False)
     return SignalWeights.objects.create(
