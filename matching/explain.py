@@ -36,11 +36,15 @@ def theme_names(slugs: list[str]) -> list[str]:
     return [themes.get(slug, slug) for slug in slugs]
 
 
-def sentences(breakdown: dict[str, Any], *, funding_route: str = "") -> list[str]:
+def sentences(
+    breakdown: dict[str, Any], *, funding_route: str = "", with_keywords: bool = False
+) -> list[str]:
+    """Reasons in plain sentences. Pages show the shared keywords highlighted on their own,
+    so they join the sentences only when asked (emails, plain text)."""
     signals = breakdown.get("signals", {})
     lines = []
     words = breakdown.get("shared_words") or []
-    if words:
+    if words and with_keywords:
         lines.append(_("Shared keywords: %(words)s.") % {"words": "、".join(words)})
     themes = breakdown.get("shared_themes") or []
     domain = [slug for slug in themes if not slug.startswith("sdg-")]

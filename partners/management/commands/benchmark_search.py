@@ -50,6 +50,7 @@ ALIAS = "default"
 BATCH_SIZE = 5_000
 PAGE_SIZE = 20  # partners.views.organisations.PAGE_SIZE, what the list page shows
 SCRATCH_SUFFIX = "_bench"
+FIDELITY_SAMPLE = 200
 
 # --- Phrase pools -------------------------------------------------------------------------
 #
@@ -1011,6 +1012,7 @@ class Command(BaseCommand):
             return " ".join(tokens), " ".join(ngrams)
 
         total = options["postings"]
+        fidelity_sample: list[tuple[Posting, tuple[int, ...]]] = []
         created = 0
         through_rows = 0
         insert_seconds = 0.0
@@ -1155,6 +1157,8 @@ class Command(BaseCommand):
                 posting.search_ngrams = ngrams
                 batch.append(posting)
                 batch_themes.append(theme_ids)
+                if len(fidelity_sample) < FIDELITY_SAMPLE and rng.random() < 0.05:
+                    fidelity_sample.append((posting, key))
 
             insert_started = time.perf_counter()
             Posting.objects.bulk_create(batch, batch_size=BATCH_SIZE)
@@ -1174,6 +1178,8 @@ class Command(BaseCommand):
                     f"  {created:>7,} postings  ({time.perf_counter() - started:6.1f} s, "
                     f"{len(cache.entries)} distinct phrases analysed)"
                 )
+
+        self._check_fidelity(fidelity_sample, cache, themes_by_slug)
 
         analyse_started = time.perf_counter()
         with connections[ALIAS].cursor() as cursor:
@@ -1196,6 +1202,39 @@ class Command(BaseCommand):
             f"{self.figures['analyze_seconds']} s). Text was composed from phrase pools; each "
             f"of the {len(cache.entries)} distinct phrases was analysed by SudachiPy once and "
             "search_tokens/search_ngrams were concatenated from the precomputed results."
+        )
+
+    def _check_fidelity(
+        self,
+        sample: list[tuple[Any, tuple[int, ...]]],
+        cache: PhraseCache,
+        themes_by_slug: dict[str, Any],
+    ) -> None:
+        """Compare the composed search columns of a sample with a full analysis of the same
+        text (what partners.services.postings does on save)."""
+        from partners.services.postings import posting_text
+
+        names = {t.pk: t.name_ja for t in themes_by_slug.values()}
+        same_tokens = same_token_sets = same_ngrams = 0
+        for posting, key in sample:
+            text = posting_text(posting)
+            tokens = content_tokens(text) + content_tokens(" ".join(names[pk] for pk in key))
+            composed = posting.search_tokens.split()
+            same_tokens += sorted(tokens) == sorted(composed)
+            same_token_sets += set(tokens) == set(composed)
+            same_ngrams += " ".join(char_ngrams(text)) == posting.search_ngrams
+        n = len(sample) or 1
+        self.figures["fidelity"] = {
+            "sample": len(sample),
+            "identical_tokens": round(same_tokens / n, 3),
+            "identical_token_sets": round(same_token_sets / n, 3),
+            "identical_ngrams": round(same_ngrams / n, 3),
+        }
+        self.say(
+            f"Fidelity check on {len(sample)} postings against a full analysis of their text: "
+            f"identical search_tokens {same_tokens}/{len(sample)} (same word set "
+            f"{same_token_sets}/{len(sample)}), identical search_ngrams "
+            f"{same_ngrams}/{len(sample)}."
         )
 
     # -- measurement --------------------------------------------------------------------------
