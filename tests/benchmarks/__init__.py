@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print figures and never assert timings (see README.md)."""
