@@ -29,7 +29,32 @@ from .models import (
 COMMON_FIELDS = ["name", "name_kana", "prefecture", "location", "description", "website", "themes"]
 
 
-class OrganisationForm(forms.ModelForm):
+class PlaceFieldsMixin:
+    """A prefecture select that refills the municipality select: by htmx on change, or by
+    the no-JS "Show municipalities" button that re-renders the form unsaved."""
+
+    def _wire_prefecture(self) -> None:
+        self.fields["prefecture"].queryset = Prefecture.objects.all()
+        self.fields["prefecture"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("partners:municipality_options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_location",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def _selected_prefecture(self) -> int | None:
+        raw = self.data.get(self.add_prefix("prefecture")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("prefecture") or getattr(self.instance, "prefecture_id", None)
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+
+class OrganisationForm(PlaceFieldsMixin, forms.ModelForm):
     """Base form. Which municipalities are offered depends on the chosen prefecture; without
     JavaScript the "Show municipalities" button re-renders the form with the new list."""
 
@@ -54,15 +79,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].queryset = Prefecture.objects.all()
-        self.fields["prefecture"].widget.attrs.update(
-            {
-                "hx-get": reverse_lazy("partners:municipality_options"),
-                "hx-trigger": "change",
-                "hx-target": "#id_location",
-                "hx-swap": "innerHTML",
-            }
-        )
+        self._wire_prefecture()
         prefecture_code = self._selected_prefecture()
         if "location" in self.fields:
             qs = LocalGovernment.objects.exclude(level=LocalGovernment.Level.PREFECTURE)
@@ -72,15 +89,6 @@ class OrganisationForm(forms.ModelForm):
             self.fields["location"].help_text = _(
                 "Choose the prefecture first; the list shows its municipalities."
             )
-
-    def _selected_prefecture(self) -> int | None:
-        raw = self.data.get(self.add_prefix("prefecture")) if self.is_bound else None
-        if raw is None:
-            raw = self.initial.get("prefecture") or getattr(self.instance, "prefecture_id", None)
-        try:
-            return int(raw) if raw not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -371,7 +379,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PostingForm(forms.ModelForm):
+class PostingForm(PlaceFieldsMixin, forms.ModelForm):
     """One form for issues and strengths; which framing questions it asks depends on the
     direction, and the school and municipality fields on the organisation's kind."""
 
@@ -424,15 +432,7 @@ class PostingForm(forms.ModelForm):
             drop = [*drop, "budget_status"]
         for name in drop:
             self.fields.pop(name, None)
-        self.fields["prefecture"].queryset = Prefecture.objects.all()
-        self.fields["prefecture"].widget.attrs.update(
-            {
-                "hx-get": reverse_lazy("partners:municipality_options"),
-                "hx-trigger": "change",
-                "hx-target": "#id_location",
-                "hx-swap": "innerHTML",
-            }
-        )
+        self._wire_prefecture()
         prefecture = self._selected_prefecture()
         self.fields["location"].queryset = (
             LocalGovernment.objects.filter(prefecture_id=prefecture).exclude(
@@ -466,15 +466,6 @@ class PostingForm(forms.ModelForm):
                 )
         if "school_year" in self.fields:
             self.fields["school_year"].widget.attrs.update({"min": 2020, "max": 2100})
-
-    def _selected_prefecture(self) -> int | None:
-        raw = self.data.get(self.add_prefix("prefecture")) if self.is_bound else None
-        if raw is None:
-            raw = self.initial.get("prefecture") or getattr(self.instance, "prefecture_id", None)
-        try:
-            return int(raw) if raw not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
 
     @property
     def framing_fields(self) -> list[forms.BoundField]:
