@@ -123,12 +123,18 @@ SORTS = ("relevance", "newest", "deadline")
 def _text_match(postings: QuerySet[Posting], column: str, words: list[str]) -> QuerySet[Posting]:
     """Postings whose analysed `column` holds every word.
 
-    PostgreSQL: full-text match over the pre-analysed words with the 'simple' configuration,
-    the exact expression of the GIN index in migration 0003, ranked by ts_rank. SQLite (the
+    PostgreSQL: full-text match over the pre-analysed words with the 'simple' configuration:
+    the stored, GIN-indexed vector of the words (migration 0005), or for the n-gram column
+    the exact expression of its GIN index (migration 0003); ranked by ts_rank. SQLite (the
     embedded demo): substring matches on the same column.
     """
     if connection.vendor == "postgresql":
-        expression = f"to_tsvector('simple'::regconfig, {Posting._meta.db_table}.{column})"
+        table = Posting._meta.db_table
+        expression = (
+            f"{table}.search_tokens_tsv"
+            if column == "search_tokens"
+            else f"to_tsvector('simple'::regconfig, {table}.{column})"
+        )
         query = " ".join(words)
         return postings.extra(
             select={"rank": f"ts_rank({expression}, plainto_tsquery('simple'::regconfig, %s))"},
@@ -246,7 +252,7 @@ def posting_similar(
     if exclude_pk:
         postings = postings.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":
-        expression = f"to_tsvector('simple'::regconfig, {Posting._meta.db_table}.search_tokens)"
+        expression = f"{Posting._meta.db_table}.search_tokens_tsv"
         query = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
         postings = postings.extra(
             select={"rank": f"ts_rank({expression}, to_tsquery('simple'::regconfig, %s))"},
