@@ -17,7 +17,7 @@ TEST_REDIS_URL := redis://127.0.0.1:6379/1
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/partners -k logo"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install setup run test lint format messages worker beat expire clean distclean
+.PHONY: help install setup run test lint format messages worker beat evaluate expire clean distclean
 
 help:
 	@echo "make run       install, migrate SQLite, load reference + demo data, serve http://127.0.0.1:\$${PORT:-8000}"
@@ -88,6 +88,9 @@ worker: install
 beat: install
 	$(require_redis)
 	$(VENV)/bin/celery -A sankangaku beat -l info
+
+evaluate: install
+	$(PY) manage.py evaluate_matching tests/matching/data/cases.jsonl --distractors tests/matching/data/distractors.jsonl
 
 expire: install
 	$(PY) manage.py expire_postings
