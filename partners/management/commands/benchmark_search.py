@@ -1320,7 +1320,9 @@ class Command(BaseCommand):
             "partners_posting (total, with TOAST and indexes)": (
                 "pg_total_relation_size('partners_posting')"
             ),
-            "partners_posting_tokens_gin": "pg_relation_size('partners_posting_tokens_gin')",
+            "partners_posting_tokens_tsv_gin": (
+                "pg_relation_size('partners_posting_tokens_tsv_gin')"
+            ),
             "partners_posting_ngrams_gin": "pg_relation_size('partners_posting_ngrams_gin')",
             "partners_posting_themes": "pg_total_relation_size('partners_posting_themes')",
         }
