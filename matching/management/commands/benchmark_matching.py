@@ -300,6 +300,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mp-context", choices=("fork", "spawn"), default="fork", help="default fork"
         )
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="N",
+            help="cProfile N proposals queries per size and print the top functions",
+        )
         parser.add_argument("--seed", type=int, default=20260415)
         parser.add_argument(
             "--keep", action="store_true", help="keep the scratch database (last size) afterwards"
@@ -764,6 +771,8 @@ class Command(BaseCommand):
             f"{TARGET_PROPOSALS_P95_MS} ms, a target set at 100,000 organisations) "
             f"{watch.note()}"
         )
+        if options["profile"]:
+            self._profile(index, rng, issues, options["profile"], figures)
         all_ids = sorted(index.posts)
         index = queries = warmup = None  # free the index before the recompute builds its own
         gc.collect()
@@ -772,6 +781,49 @@ class Command(BaseCommand):
         self._recompute(size, rng, all_ids, figures, options)
         # 5. Parallel speed-up.
         self._parallel(rng, all_ids, figures, options)
+
+    def _profile(
+        self, index: Any, rng: random.Random, issues: list[int], count: int, figures: dict
+    ) -> None:
+        """Where one posting's proposals spend their time (cProfile, by own time)."""
+        import cProfile
+        import io
+        import pstats
+
+        from matching.services import PAIRS_PER_POSTING, TRIADS_PER_POSTING
+
+        queries = [index.posts[pk] for pk in rng.sample(issues, min(count, len(issues)))]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for post in queries:
+            index.rank(post, limit=PAIRS_PER_POSTING)
+            index.triads(post, limit=TRIADS_PER_POSTING)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        total = stats.total_tt  # type: ignore[attr-defined]
+        rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:15]  # type: ignore[attr-defined]
+        figures["profile"] = [
+            {
+                "function": _short_function(func),
+                "calls": calls,
+                "own_seconds": round(own, 3),
+                "cumulative_seconds": round(cumulative, 3),
+            }
+            for func, (_primitive, calls, own, cumulative, _callers) in rows
+        ]
+        out = io.StringIO()
+        out.write(
+            f"cProfile of {len(queries)} proposals queries ({total / len(queries) * 1000:.0f} ms "
+            "each under the profiler), top functions by own time:\n"
+        )
+        for entry in figures["profile"]:
+            share = entry["own_seconds"] / total * 100 if total else 0
+            out.write(
+                f"  {share:5.1f} %  {entry['own_seconds']:8.3f} s own "
+                f"{entry['cumulative_seconds']:8.3f} s cum {entry['calls']:>8} calls  "
+                f"{entry['function']}\n"
+            )
+        self.say(out.getvalue().rstrip())
 
     def _recompute(
         self,
@@ -1009,6 +1061,16 @@ def _timed(function: Callable[[Any], Any], items: list[Any]) -> list[float]:
         function(item)
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def _short_function(func: tuple[str, int, str]) -> str:
+    filename, line, name = func
+    if filename == "~":  # a built-in
+        return name
+    for marker in ("site-packages/", os.getcwd() + "/"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+    return f"{filename}:{line}({name})"
 
 
 def _round(value: float | None) -> float | None:
