@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import AuditEvent, Posting, PostingStatus
 from partners.services import ServiceError
 
-from . import tasks
+from . import notices, tasks
 from .core import ENGINE_VERSION, Candidate, Index, Triad, rerank_for_diversity
 from .loading import build_index, matchable_postings, org_record, post_record
 from .models import MatchProposal
@@ -221,4 +221,5 @@ def proposal_request_introduction(*, proposal: MatchProposal, user: object, mess
         data={"proposal": proposal.pk},
     )
     proposal.refresh_from_db()
+    notices.introduction_requested(proposal, actor=user)
     return True

@@ -97,6 +97,19 @@ def coordinator_covers(user: User, organisation: Organisation) -> bool:
     return codes is None or organisation.prefecture_id in codes
 
 
+def coordinators_covering(organisation: Organisation) -> list[User]:
+    """Active coordinators whose region includes the organisation (the unscoped ones too)."""
+    from .models import Coordinator
+
+    coordinators = (
+        Coordinator.objects.filter(is_active=True, user__is_active=True)
+        .filter(Q(prefectures__isnull=True) | Q(prefectures=organisation.prefecture_id))
+        .select_related("user")
+        .distinct()
+    )
+    return [coordinator.user for coordinator in coordinators]
+
+
 def capabilities_for(user: User, organisation: Organisation) -> frozenset[Action]:
     capabilities: set[Action] = set()
     if organisation.verification_status != VerificationStatus.REJECTED:

@@ -8,6 +8,7 @@ bare machine. Production differs only by environment; secrets have no production
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "sankangaku.accounts",
+    "sankangaku.notifications",
     "partners",
     "projects",
     "matching",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partners.context_processors.current_organisation",
+                "sankangaku.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -115,7 +118,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Matching runs on its own queue so a long recompute never delays emails.
-CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": "matching"}}
+CELERY_TASK_ROUTES = {
+    "matching.tasks.*": {"queue": "matching"},
+    "sankangaku.notifications.tasks.*": {"queue": "notifications"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -128,12 +134,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.proposals_recompute_all",
         "schedule": 60 * 60 * 24,  # nightly full recompute; changes are handled as they come
     },
+    "notifications-sweep": {
+        "task": "sankangaku.notifications.tasks.notifications_sweep",
+        "schedule": 60,
+    },
+    "notifications-daily-digest": {
+        "task": "sankangaku.notifications.tasks.digests_send",
+        "schedule": crontab(minute=0, hour=env.int("NOTIFICATIONS_DAILY_DIGEST_HOUR", default=8)),
+        "kwargs": {"cadence": "daily"},
+    },
+    # Teachers' default: Friday afternoon, after lessons.
+    "notifications-weekly-digest": {
+        "task": "sankangaku.notifications.tasks.digests_send",
+        "schedule": crontab(minute=30, hour=16, day_of_week="fri"),
+        "kwargs": {"cadence": "weekly"},
+    },
     "postings-expire-and-remind": {
         "task": "partners.tasks.postings_expire_and_remind",
         "schedule": 60 * 60 * 6,  # every six hours; the work is idempotent
     },
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+
+# --- Notifications (sankangaku/notifications) -------------------------------------------
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+# A row claimed longer ago than this is taken to belong to a dead worker (> EMAIL_TIMEOUT).
+NOTIFICATIONS_CLAIM_TIMEOUT = env.float("NOTIFICATIONS_CLAIM_TIMEOUT", default=120)
+# The sweep leaves fresh rows to the enqueue that follows their commit.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.float("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60)
+NOTIFICATIONS_SWEEP_BATCH = 1000
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

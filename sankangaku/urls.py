@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", include("sankangaku.accounts.urls")),
     path("language/", account_views.language_set, name="language_set"),
     path("matching/", include("matching.urls")),
+    path("notifications/", include("sankangaku.notifications.urls")),
     path("", include("partners.urls")),
 ]
 

@@ -7,7 +7,6 @@ follow-up work (emails) only after commit.
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sankangaku.accounts.models import User
 
-from .. import tasks
+from .. import notices
 from ..models import (
     AuditEvent,
     Invitation,
@@ -292,7 +291,7 @@ def organisation_decide_verification(
         action="organisation.verified" if approve else "organisation.verification_refused",
         note=note,
     )
-    transaction.on_commit(partial(tasks.verification_result_send.delay, organisation_id=locked.pk))
+    notices.verification_decided(locked, actor=coordinator)
     organisation.refresh_from_db()
     return True
 
@@ -329,13 +328,12 @@ def invitation_create(
         token_hash=token_hash,
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        sent_at=timezone.now(),  # queued in the outbox in this same transaction
     )
     _audit(
         actor=actor, organisation=organisation, action="invitation.created", email=email, role=role
     )
-    transaction.on_commit(
-        partial(tasks.invitation_send.delay, invitation_id=invitation.pk, token=token)
-    )
+    notices.invitation_sent(invitation, token=token)
     return invitation
 
 
@@ -347,16 +345,15 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
         raise ServiceError(_("This invitation has already been answered or withdrawn."))
     token, invitation.token_hash = _new_token()
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-    invitation.save(update_fields=["token_hash", "expires_at"])
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
     _audit(
         actor=actor,
         organisation=invitation.organisation,
         action="invitation.resent",
         email=invitation.email,
     )
-    transaction.on_commit(
-        partial(tasks.invitation_send.delay, invitation_id=invitation.pk, token=token)
-    )
+    notices.invitation_sent(invitation, token=token)
     return invitation
 
 

@@ -13,7 +13,6 @@ the transition starts from (a conditional UPDATE), so a double submit has one ef
 """
 
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.analysis import char_ngrams, content_tokens
 
-from .. import tasks
+from .. import notices
 from ..models import (
     CallResponse,
     Direction,
@@ -205,7 +204,7 @@ def posting_review_decide(
         posting=posting.pk,
         note=note,
     )
-    transaction.on_commit(partial(tasks.posting_review_result_send.delay, posting_id=posting.pk))
+    notices.posting_review_decided(posting, actor=coordinator, published=approve, note=note)
     if approve:
         _refresh_proposals(posting)
     return True
@@ -266,8 +265,9 @@ def posting_expire_stale(*, now: datetime | None = None) -> int:
         Posting.objects.filter(pk__in=stale, status=PostingStatus.OPEN).update(
             status=PostingStatus.EXPIRED, updated_at=timezone.now()
         )
+        for posting in Posting.objects.filter(pk__in=stale).select_related("contact"):
+            notices.posting_expired(posting)
         for pk in stale:
-            transaction.on_commit(partial(tasks.posting_expired_send.delay, posting_id=pk))
             if settings.MATCHING_COMPUTE_ON_CHANGE:
                 from matching.services import proposals_schedule
 
@@ -287,8 +287,8 @@ def posting_send_reminders(*, now: datetime | None = None) -> int:
             .values_list("pk", flat=True)
         )
         Posting.objects.filter(pk__in=due).update(reminded_at=now)
-        for pk in due:
-            transaction.on_commit(partial(tasks.posting_reminder_send.delay, posting_id=pk))
+        for posting in Posting.objects.filter(pk__in=due).select_related("contact"):
+            notices.posting_expiring(posting)
     return len(due)
 
 
@@ -300,13 +300,7 @@ def posting_handover_on_leave(*, organisation: Organisation, user: Any) -> int:
     )
     if postings:
         Posting.objects.filter(pk__in=postings).update(contact=None)
-        transaction.on_commit(
-            partial(
-                tasks.posting_handover_send.delay,
-                organisation_id=organisation.pk,
-                posting_ids=postings,
-            )
-        )
+        notices.postings_handed_over(organisation, posting_ids=postings, left=user)
     return len(postings)
 
 
@@ -409,7 +403,7 @@ def call_choose(
         posting=call.pk,
         response=response.pk,
     )
-    transaction.on_commit(partial(tasks.call_outcome_send.delay, call_id=call.pk))
+    notices.call_decided(locked)
     return True
 
 

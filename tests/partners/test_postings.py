@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partners import services
 from partners.models import AuditEvent, CallResponse, Posting
+from sankangaku.notifications.models import Notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -222,9 +223,13 @@ def test_open_call_answers_shortlist_choose_and_outcome(
     assert statuses == {"school": "chosen", "municipality": "not_chosen"}
     call.refresh_from_db()
     assert call.status == "closed"
-    recipients = {tuple(m.to) for m in mail.outbox}
-    assert (personas.teacher.email,) in recipients
-    assert (personas.municipal_officer.email,) in recipients
+    # Every respondent hears the outcome: the municipality by email at once, the teacher in
+    # the inbox and the weekly digest (the teachers' default).
+    outcomes = Notification.objects.filter(kind="call_outcome")
+    assert {n.recipient for n in outcomes} == {personas.teacher, personas.municipal_officer}
+    assert outcomes.get(recipient=personas.teacher).payload["chosen"] is True
+    assert outcomes.get(recipient=personas.teacher).email_state == "digest"
+    assert [m.to for m in mail.outbox] == [[personas.municipal_officer.email]]
     # A second choice changes nothing.
     other = CallResponse.objects.get(organisation=personas.municipality)
     client.post(reverse(base, args=[call.pk, other.pk]), {"decision": "choose"})

@@ -1,0 +1,200 @@
+"""The one way to notify: `notify(...)` inside the business transaction (the outbox)."""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from .kinds import SPECS, Channel
+from .models import EmailState, Notification, Preference
+from .preferences import channel_for
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "sankangaku.notifications.unsubscribe"
+
+_STATE_FOR_CHANNEL = {
+    Channel.INSTANT: EmailState.PENDING,
+    Channel.DAILY: EmailState.DIGEST,
+    Channel.WEEKLY: EmailState.DIGEST,
+    Channel.IN_APP: EmailState.SKIPPED,
+}
+
+
+def notify(
+    kind: str,
+    *,
+    key: str,
+    users: Iterable[Any] = (),
+    emails: Iterable[tuple[str, str]] = (),
+    payload: dict[str, Any] | None = None,
+    url: str = "",
+    secret_url: str = "",
+    actor: Any = None,
+    group: tuple[str, str] = ("", ""),
+) -> int:
+    """Record one notification per recipient of an event; deliver after commit.
+
+    `key` names the event (e.g. "verification:12:3"); each row's idempotency key is the
+    event key plus the recipient, so calling twice for the same event notifies once.
+    `users` are accounts (inbox + email by their preference); `emails` are (address,
+    language) pairs for people without an account (an invitation). Call it inside the
+    transaction of the change: a rollback then notifies no one.
+    """
+    if kind not in SPECS:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    payload = payload or {}
+    rows: list[Notification] = []
+    seen: set[str] = set()
+    for user in users:
+        if user is None or not user.is_active:
+            continue
+        row_key = f"{key}:u{user.pk}"
+        if row_key in seen:
+            continue
+        seen.add(row_key)
+        channel = channel_for(user, kind)
+        rows.append(
+            Notification(
+                recipient=user,
+                email=user.email,
+                language=user.preferred_language or settings.LANGUAGE_CODE,
+                kind=kind,
+                actor=actor,
+                payload=payload,
+                url=url,
+                secret_url=secret_url,
+                group_key=group[0],
+                group_label=group[1][:300],
+                idempotency_key=row_key[:200],
+                channel=channel,
+                email_state=_STATE_FOR_CHANNEL[channel],
+            )
+        )
+    for address, language in emails:
+        row_key = f"{key}:e{address.lower()}"
+        if row_key in seen:
+            continue
+        seen.add(row_key)
+        rows.append(
+            Notification(
+                email=address,
+                language=language or settings.LANGUAGE_CODE,
+                kind=kind,
+                actor=actor,
+                payload=payload,
+                url=url,
+                secret_url=secret_url,
+                group_key=group[0],
+                group_label=group[1][:300],
+                idempotency_key=row_key[:200],
+                channel=Channel.INSTANT,
+                email_state=EmailState.PENDING,
+            )
+        )
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.idempotency_key for row in rows if row.email_state == EmailState.PENDING]
+    if keys:
+        transaction.on_commit(lambda: enqueue_pending(keys))
+    return len(rows)
+
+
+def enqueue_pending(keys: list[str]) -> None:
+    pks = Notification.objects.filter(
+        idempotency_key__in=keys, email_state=EmailState.PENDING
+    ).values_list("pk", flat=True)
+    for pk in pks:
+        enqueue(pk)
+
+
+def enqueue(notification_id: int, countdown: float | None = None) -> bool:
+    """Hand one row to the broker. Never raises: if the broker is down the row stays pending
+    and the beat sweep enqueues it later, so a page never fails or hangs because of Redis."""
+    from .tasks import notification_deliver
+
+    try:
+        notification_deliver.apply_async(
+            kwargs={"notification_id": notification_id}, countdown=countdown, retry=False
+        )
+    except Exception:  # the broker's errors vary by transport; all mean "later"
+        if getattr(notification_deliver.app.conf, "task_always_eager", False):
+            raise
+        logger.warning("notification %s: broker unavailable, left for the sweep", notification_id)
+        return False
+    return True
+
+
+# --- The inbox ----------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: int) -> bool:
+    return bool(
+        Notification.objects.filter(
+            pk=notification_id, recipient=user, read_at__isnull=True
+        ).update(read_at=timezone.now())
+    )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Preferences and unsubscribe ------------------------------------------------------------
+
+
+def preferences_set(*, user, channels: dict[str, str]) -> None:
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            if SPECS[kind].transactional:
+                continue
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+
+
+def unsubscribe_token(*, user, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[int, str] | None:
+    """(user id, kind) from an unsubscribe link, or None if it was tampered with."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    user_id, kind = data.get("u"), data.get("k")
+    if not isinstance(user_id, int) or kind not in SPECS or SPECS[kind].transactional:
+        return None
+    return user_id, kind
+
+
+def unsubscribe(*, user_id: int, kind: str) -> None:
+    """Stop emails of this one kind (the inbox still shows them); nothing else changes."""
+    Preference.objects.update_or_create(
+        user_id=user_id, kind=kind, defaults={"channel": Channel.IN_APP}
+    )
+
+
+# --- Dead letters -----------------------------------------------------------------------------
+
+
+def notifications_resend(*, notification_ids: Iterable[int]) -> int:
+    """Admin action: give dead-lettered emails a fresh set of attempts."""
+    ids = list(
+        Notification.objects.filter(
+            pk__in=list(notification_ids), email_state=EmailState.DEAD
+        ).values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids, email_state=EmailState.DEAD).update(
+        email_state=EmailState.PENDING, attempts=0, next_attempt_at=None, last_error=""
+    )
+    transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
+    return len(ids)
