@@ -102,9 +102,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sankangaku.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            # A frozen Redis must not hang a request: fail fast instead.
+            # A frozen Redis must not hang a request: fail fast, then carry on without the cache.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -1,0 +1,39 @@
+"""The cache fails open: with Redis gone, pages carry on as if every read missed."""
+
+import socket
+import time
+
+import pytest
+
+from sankangaku.cache import ResilientRedisCache
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_redis_reads_miss_and_writes_are_dropped():
+    cache = ResilientRedisCache(
+        f"redis://127.0.0.1:{_closed_port()}/0",
+        {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+    )
+    started = time.monotonic()
+    assert cache.get("k", "fallback") == "fallback"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("k", 1) is False
+    cache.set("k", 1)
+    assert cache.set_many({"a": 1}) == ["a"]
+    assert cache.delete("k") is False
+    assert cache.has_key("k") is False
+    with pytest.raises(ValueError):
+        cache.incr("k")
+    assert time.monotonic() - started < 2
+
+
+def test_a_live_redis_still_works(settings):
+    from django.core.cache import cache
+
+    cache.set("resilient-check", 41)
+    assert cache.incr("resilient-check") == 42
