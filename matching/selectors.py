@@ -44,7 +44,7 @@ def suggestion_list_for_posting(
 ) -> list[Suggestion]:
     """The posting's proposals of one kind, best first, with explanations."""
     proposals = (
-        MatchProposal.objects.filter(posting=posting, kind=kind)
+        MatchProposal.objects.filter(posting=posting, kind=kind, created_by__isnull=True)
         .select_related(
             "partner__prefecture",
             "partner__location__prefecture",
@@ -73,3 +73,53 @@ def triad_list_for_coordinator(*, prefecture_codes: set[int] | None) -> QuerySet
     if prefecture_codes is not None:
         proposals = proposals.filter(posting__organisation__prefecture_id__in=prefecture_codes)
     return proposals
+
+
+_WORKFLOW_RELATED = (
+    "posting__organisation__prefecture",
+    "partner",
+    "second_partner",
+    "requested_by",
+)
+
+
+def review_queue(
+    *,
+    prefecture_codes: set[int] | None,
+    prefecture: Any = None,
+    kind: str = "",
+    requested_before: Any = None,
+) -> QuerySet[MatchProposal]:
+    """Requested introductions waiting for a coordinator, oldest first (the SLA order)."""
+    proposals = (
+        MatchProposal.objects.filter(state=MatchProposal.State.REQUESTED)
+        .select_related(*_WORKFLOW_RELATED)
+        .order_by("requested_at", "pk")
+    )
+    if prefecture_codes is not None:
+        proposals = proposals.filter(posting__organisation__prefecture_id__in=prefecture_codes)
+    if prefecture is not None:
+        proposals = proposals.filter(posting__organisation__prefecture=prefecture)
+    if kind:
+        proposals = proposals.filter(kind=kind)
+    if requested_before is not None:
+        proposals = proposals.filter(requested_at__lte=requested_before)
+    return proposals
+
+
+def proposals_for_organisations(organisation_ids: list[int]) -> QuerySet[MatchProposal]:
+    """Every proposal beyond `suggested` that involves one of these organisations, newest
+    change first."""
+    from django.db.models import F, Q
+
+    return (
+        MatchProposal.objects.exclude(state=MatchProposal.State.SUGGESTED)
+        .filter(
+            Q(posting__organisation_id__in=organisation_ids)
+            | Q(partner_id__in=organisation_ids)
+            | Q(second_partner_id__in=organisation_ids)
+        )
+        .select_related(*_WORKFLOW_RELATED)
+        .prefetch_related("responses")
+        .order_by(F("state_changed_at").desc(nulls_last=True), "-pk")
+    )

@@ -156,7 +156,7 @@ def organisation_action(action: Action) -> Callable[..., Callable[..., HttpRespo
         def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
             organisation = get_organisation_for(request.user, pk, action=action)
             if action == Action.VERIFY and not user_has_mfa(request.user):
-                return _mfa_setup_redirect(request)
+                return mfa_setup_redirect(request)
             return view(request, *args, organisation=organisation, **kwargs)
 
         if action == Action.VIEW:
@@ -166,7 +166,7 @@ def organisation_action(action: Action) -> Callable[..., Callable[..., HttpRespo
     return decorator
 
 
-def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
+def mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
     messages.warning(
         request,
         _("Coordinators must set up two-factor authentication before using coordinator pages."),
@@ -182,7 +182,7 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         if not is_coordinator(request.user):
             raise Http404
         if not user_has_mfa(request.user):
-            return _mfa_setup_redirect(request)
+            return mfa_setup_redirect(request)
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
@@ -291,7 +291,7 @@ def posting_action(action: PostingAction) -> Callable[..., Callable[..., HttpRes
         def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
             posting = get_posting_for(request.user, pk, action=action)
             if action == PostingAction.REVIEW and not user_has_mfa(request.user):
-                return _mfa_setup_redirect(request)
+                return mfa_setup_redirect(request)
             return view(request, *args, posting=posting, **kwargs)
 
         if action == PostingAction.VIEW:
@@ -308,6 +308,89 @@ def organisations_that_can_post(user: User) -> list[Organisation]:
         for m in _memberships(user)
         if Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
     ]
+
+
+class ProposalAction(StrEnum):
+    """What people may do to a proposal once someone has asked for it (state ≠ suggested).
+    Suggested rows are judged through their posting (`get_proposal_for`)."""
+
+    VIEW = "view"  # parties' members, and coordinators covering any party
+    DECIDE = "decide"  # coordinators covering the posting's organisation: approve / reject
+    RESPOND = "respond"  # members of a party whose answer is pending: accept / decline
+
+
+def proposal_party_ids(proposal: Any) -> list[int]:
+    """The organisations of a proposal: the posting's, the partner and the second partner."""
+    ids = [proposal.posting.organisation_id, proposal.partner_id]
+    if proposal.second_partner_id:
+        ids.append(proposal.second_partner_id)
+    return ids
+
+
+def proposal_capabilities_for(user: User, proposal: Any) -> frozenset[ProposalAction]:
+    from matching.models import MatchProposal, ProposalResponse
+
+    if not user.is_authenticated or proposal.state == MatchProposal.State.SUGGESTED:
+        return frozenset()
+    capabilities: set[ProposalAction] = set()
+    party_ids = proposal_party_ids(proposal)
+    member_of = {
+        m.organisation_id
+        for m in _memberships(user)
+        if m.organisation_id in party_ids and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
+    }
+    covering = is_coordinator(user) and (
+        (codes := coordinator_prefecture_codes(user)) is None
+        or bool(
+            codes
+            & set(
+                Organisation.objects.filter(pk__in=party_ids).values_list(
+                    "prefecture_id", flat=True
+                )
+            )
+        )
+    )
+    if member_of or covering:
+        capabilities.add(ProposalAction.VIEW)
+    if (
+        proposal.state == MatchProposal.State.REQUESTED
+        and is_coordinator(user)
+        and coordinator_covers(user, proposal.posting.organisation)
+    ):
+        capabilities.add(ProposalAction.DECIDE)
+    if (
+        proposal.state == MatchProposal.State.APPROVED
+        and member_of
+        and ProposalResponse.objects.filter(
+            proposal=proposal,
+            organisation_id__in=member_of,
+            answer=ProposalResponse.Answer.PENDING,
+        ).exists()
+    ):
+        capabilities.add(ProposalAction.RESPOND)
+    return frozenset(capabilities)
+
+
+def get_workflow_proposal_for(user: User, pk: int, *, action: ProposalAction) -> Any:
+    """A proposal in the workflow if `user` may do `action`: 404 for those who may not see
+    it (outsiders learn nothing, not even that it exists), 403 for parties who may not act."""
+    from matching.models import MatchProposal
+
+    proposal = (
+        MatchProposal.objects.select_related(
+            "posting__organisation", "partner", "second_partner", "partner_posting"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    capabilities = proposal_capabilities_for(user, proposal)
+    if action in capabilities:
+        return proposal
+    if ProposalAction.VIEW not in capabilities:
+        raise Http404
+    raise PermissionDenied
 
 
 def get_proposal_for(user: User, pk: int, *, action: PostingAction) -> Any:

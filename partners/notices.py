@@ -23,7 +23,7 @@ def _admins(organisation_id: int) -> list[User]:
     ]
 
 
-def _posting_recipients(posting: Posting) -> list[User]:
+def posting_recipients(posting: Posting) -> list[User]:
     """The contact person, or the organisation's administrators when there is none."""
     if posting.contact_id:
         return [posting.contact]
@@ -75,7 +75,7 @@ def posting_review_decided(posting: Posting, *, actor: User, published: bool, no
     notify(
         Kind.POSTING_REVIEW_RESULT,
         key=f"posting-review:{posting.pk}:{_stamp(None)}",
-        users=_posting_recipients(posting),
+        users=posting_recipients(posting),
         actor=actor,
         payload={"title": posting.title, "published": published, "note": note},
         url=posting.get_absolute_url(),
@@ -87,7 +87,7 @@ def posting_expiring(posting: Posting) -> None:
     notify(
         Kind.POSTING_EXPIRING,
         key=f"posting-expiring:{posting.pk}:{posting.expires_on}",
-        users=_posting_recipients(posting),
+        users=posting_recipients(posting),
         payload={"title": posting.title, "expires": posting.expires_on.isoformat()},
         url=reverse("partners:posting_confirm", kwargs={"pk": posting.pk}),
         group=_posting_group(posting),
@@ -98,7 +98,7 @@ def posting_expired(posting: Posting) -> None:
     notify(
         Kind.POSTING_EXPIRED,
         key=f"posting-expired:{posting.pk}:{posting.expires_on}",
-        users=_posting_recipients(posting),
+        users=posting_recipients(posting),
         payload={"title": posting.title},
         url=posting.get_absolute_url(),
         group=_posting_group(posting),

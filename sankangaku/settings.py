@@ -303,6 +303,10 @@ INVITATION_VALID_DAYS = 14
 # Open postings expire unless their owners confirm them; reminders go out this many days before.
 POSTING_LIFETIME_DAYS = 90
 POSTING_REMIND_DAYS = 14
+# Proposals: coordinators answer requests within this many Japanese working days (SLA);
+# parties answer approved proposals within PROPOSAL_RESPONSE_DAYS or the proposal expires.
+PROPOSAL_REVIEW_SLA_WORKING_DAYS = env.int("PROPOSAL_REVIEW_SLA_WORKING_DAYS", default=5)
+PROPOSAL_RESPONSE_DAYS = env.int("PROPOSAL_RESPONSE_DAYS", default=21)
 # Matching: how long a worker reuses its in-memory index, and how long changes to one
 # posting are gathered before its proposals are recomputed.
 MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
