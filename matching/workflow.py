@@ -214,6 +214,11 @@ def proposal_respond(
             after=State.ACCEPTED,
             organisation=organisation.pk,
         )
+        # Everyone said yes: the project is formed in the same transaction.
+        from projects.services import project_form_from_proposal  # projects build on matching
+
+        locked.refresh_from_db()
+        project_form_from_proposal(locked, actor=user)
     else:
         AuditEvent.objects.create(
             actor=user,

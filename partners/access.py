@@ -402,3 +402,74 @@ def get_proposal_for(user: User, pk: int, *, action: PostingAction) -> Any:
         raise Http404
     get_posting_for(user, proposal.posting_id, action=action)
     return MatchProposal.objects.select_related("posting__organisation", "partner").get(pk=pk)
+
+
+# --- Projects ---------------------------------------------------------------------------------
+
+
+class ProjectAction(StrEnum):
+    VIEW = "view"  # parties' members, and coordinators covering any party
+    EDIT = "edit"  # parties' members: agreement text, milestones, checklist
+    SIGN = "sign"  # a party's administrators sign the agreement for it
+    HANDOVER = "handover"  # a party's administrators name a new contact
+    CLOSE = "close"  # complete or cancel: parties' administrators and covering coordinators
+
+
+def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectAction]:
+    """What `user` may do to a project; `admin_of` (party ids) rides along for views."""
+    if not user.is_authenticated:
+        return frozenset()
+    parties = list(project.parties.all())
+    memberships = {m.organisation_id: m for m in _memberships(user)}
+    member_parties = [p for p in parties if p.organisation_id in memberships]
+    admin_parties = [
+        p for p in member_parties if memberships[p.organisation_id].role == Role.ADMIN
+    ]
+    capabilities: set[ProjectAction] = set()
+    covering = False
+    if is_coordinator(user):
+        codes = coordinator_prefecture_codes(user)
+        covering = codes is None or any(
+            p.organisation.prefecture_id in codes for p in parties
+        )
+    if member_parties or covering:
+        capabilities.add(ProjectAction.VIEW)
+    if member_parties:
+        capabilities.add(ProjectAction.EDIT)
+    if admin_parties:
+        capabilities |= {ProjectAction.SIGN, ProjectAction.HANDOVER, ProjectAction.CLOSE}
+    if covering:
+        capabilities.add(ProjectAction.CLOSE)
+    return frozenset(capabilities)
+
+
+def get_project_for(user: User, pk: int, *, action: ProjectAction) -> Any:
+    """The project `pk` if `user` may do `action`: 404 for outsiders, 403 for parties who
+    may not act."""
+    from projects.models import Project  # projects build on partners
+
+    project = (
+        Project.objects.select_related("posting__organisation", "agreement")
+        .prefetch_related("parties__organisation", "parties__contact")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    capabilities = project_capabilities_for(user, project)
+    if action in capabilities:
+        return project
+    if ProjectAction.VIEW not in capabilities:
+        raise Http404
+    raise PermissionDenied
+
+
+def user_party_ids(user: User, project: Any, *, admin: bool = False) -> list[int]:
+    """The project's parties (ProjectParty ids) that `user` belongs to (as admin)."""
+    memberships = {m.organisation_id: m for m in _memberships(user)}
+    return [
+        p.pk
+        for p in project.parties.all()
+        if p.organisation_id in memberships
+        and (not admin or memberships[p.organisation_id].role == Role.ADMIN)
+    ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("language/", account_views.language_set, name="language_set"),
     path("matching/", include("matching.urls")),
     path("notifications/", include("sankangaku.notifications.urls")),
+    path("projects/", include("projects.urls")),
     path("", include("partners.urls")),
 ]
 

@@ -31,6 +31,7 @@ from ..models import (
     Theme,
     VerificationStatus,
 )
+from ..signals import member_left
 from ..uploads import ProcessedImage, random_image_name
 
 # Free-mail and ISP domains never prove that someone works for a company.
@@ -482,6 +483,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     from .postings import posting_handover_on_leave  # postings build on organisations
 
     posting_handover_on_leave(organisation=membership.organisation, user=membership.user)
+    # Apps that build on partners (projects) hand over what the person was contact for.
+    member_left.send(sender=Membership, organisation=membership.organisation, user=membership.user)
     _audit(
         actor=actor, organisation=membership.organisation, action=action, user=membership.user_id
     )

@@ -1,0 +1,128 @@
+"""What project changes tell people, through the one notifications path."""
+
+from partners.models import Role
+from sankangaku.accounts.models import User
+from sankangaku.notifications.kinds import Kind
+from sankangaku.notifications.services import notify
+
+from .models import Project, ProjectParty
+
+
+def _party_users(party: ProjectParty) -> list[User]:
+    """The party's contact, or its administrators while it has none."""
+    if party.contact_id:
+        return [party.contact]
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=party.organisation_id, memberships__role=Role.ADMIN
+        )
+    )
+
+
+def _everyone(project: Project, *, except_user=None) -> list[User]:
+    users: list[User] = []
+    for party in project.parties.select_related("contact"):
+        users += _party_users(party)
+    return [user for user in users if except_user is None or user.pk != except_user.pk]
+
+
+def _payload(subject: Project, **extra) -> dict:
+    return {
+        "title": subject.title,
+        "organisations": [
+            p.organisation.name for p in subject.parties.select_related("organisation")
+        ],
+        **extra,
+    }
+
+
+def _group(project: Project) -> tuple[str, str]:
+    return (f"project:{project.pk}", project.title)
+
+
+def project_formed(project: Project, *, actor) -> None:
+    notify(
+        Kind.PROJECT_FORMED,
+        key=f"project-formed:{project.pk}",
+        users=_everyone(project),
+        actor=actor,
+        payload=_payload(project, minors=project.involves_minors),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )
+
+
+def agreement_signed(project: Project, *, party: ProjectParty, actor) -> None:
+    notify(
+        Kind.AGREEMENT_SIGNED,
+        key=f"agreement-signed:{project.pk}:p{party.pk}:v{project.agreement.version}",
+        users=_everyone(project, except_user=actor),
+        actor=actor,
+        payload=_payload(project, party=party.organisation.name),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )
+
+
+def _state(project: Project, *, actor, state: str) -> None:
+    notify(
+        Kind.PROJECT_STATE,
+        key=f"project-state:{project.pk}:{state}",
+        users=_everyone(project, except_user=actor),
+        actor=actor,
+        payload=_payload(project, state=state, reason=project.cancel_reason),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )
+
+
+def project_started(project: Project, *, actor) -> None:
+    _state(project, actor=actor, state="active")
+
+
+def project_completed(project: Project, *, actor) -> None:
+    project.refresh_from_db()
+    _state(project, actor=actor, state="completed")
+
+
+def project_cancelled(project: Project, *, actor) -> None:
+    project.refresh_from_db()
+    _state(project, actor=actor, state="cancelled")
+
+
+def party_handed_over(party: ProjectParty, *, actor) -> None:
+    project = party.project
+    notify(
+        Kind.HANDOVER,
+        key=f"project-handover:{party.pk}:{party.handovers.first().pk}",
+        users=_everyone(project, except_user=actor),
+        actor=actor,
+        payload=_payload(
+            project,
+            organisation=party.organisation.name,
+            contact=party.contact.display_name if party.contact_id else "",
+            count=1,
+            project=True,
+        ),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )
+
+
+def contact_needed(party: ProjectParty) -> None:
+    """A contact left: the organisation's administrators are asked to name a successor."""
+    project = party.project
+    notify(
+        Kind.HANDOVER,
+        key=f"project-contact-needed:{party.pk}:{project.state_changed_at}:{party.handovers.count()}",
+        users=list(
+            User.objects.filter(
+                memberships__organisation_id=party.organisation_id, memberships__role=Role.ADMIN
+            )
+        ),
+        payload=_payload(
+            project, organisation=party.organisation.name, count=1, project=True, needed=True
+        ),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )

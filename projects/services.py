@@ -1,0 +1,334 @@
+"""Project transitions: one service function each, atomic, audited, notifying on commit.
+
+    forming ──(every party signed the current agreement, checklist complete if minors)──▶ active
+    forming | active ──cancel──▶ cancelled        active ──complete──▶ completed
+
+Activation happens by itself in the transaction that meets its last condition (the last
+signature or the last checklist tick), so nobody has to remember a final click.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import AuditEvent, Membership, OrganisationKind, Posting
+from partners.services import ServiceError
+
+from . import notices
+from .models import (
+    Agreement,
+    AgreementSignoff,
+    Milestone,
+    PartyRole,
+    Project,
+    ProjectParty,
+    ProjectState,
+    SafetyChecklist,
+)
+
+_ROLE_FOR_KIND = {
+    OrganisationKind.COMPANY: PartyRole.COMPANY,
+    OrganisationKind.MUNICIPALITY: PartyRole.MUNICIPALITY,
+    OrganisationKind.SCHOOL: PartyRole.SCHOOL,
+}
+
+
+def _audit(project: Project, *, actor: Any, action: str, **data: Any) -> None:
+    AuditEvent.objects.create(
+        actor=actor,
+        organisation_id=project.posting.organisation_id,
+        action=f"project.{action}",
+        data={"project": project.pk, **data},
+    )
+
+
+def _move(project: Project, *, before: list[str], after: str, **fields: Any) -> bool:
+    return bool(
+        Project.objects.filter(pk=project.pk, state__in=before).update(
+            state=after, state_changed_at=timezone.now(), **fields
+        )
+    )
+
+
+def _agreement_template(project: Project, posting: Posting, parties: list[ProjectParty]) -> dict:
+    """A starting text for the agreement, in the language of whoever formed the project;
+    the parties edit it before signing."""
+    names = "、".join(party.organisation.name for party in parties)
+    period = _("From the start of the project until its completion report.")
+    if posting.starts_on or posting.ends_on:
+        period = f"{posting.starts_on or '…'} – {posting.ends_on or '…'}"
+    return {
+        "purpose": _("%(names)s work together on “%(title)s”.")
+        % {"names": names, "title": posting.title},
+        "roles": "\n".join(
+            f"{party.organisation.name}: {party.get_role_display()}" for party in parties
+        ),
+        "period": period,
+        "costs": _(
+            "Each party bears its own costs unless agreed otherwise in writing. "
+            "Funding route: %(route)s."
+        )
+        % {"route": posting.get_funding_route_display()},
+        "intellectual_property": _(
+            "Results belong to the party that created them; joint results are shared. "
+            "Any party may present the project publicly after telling the others."
+        ),
+        "personal_data": _(
+            "Personal data is used only for the project. Photos of students are published "
+            "only with the consent of their guardians and the school."
+        ),
+        "safety": _(
+            "Activities with students are supervised by the school. "
+            "Each party insures its own staff and activities."
+        ),
+    }
+
+
+@transaction.atomic
+def project_form_from_proposal(proposal: Any, *, actor: Any) -> Project:
+    """Every party accepted: the project is formed, with a draft agreement to sign. Runs in
+    the transaction of the last acceptance. Idempotent: a second call returns the project."""
+    existing = Project.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        return existing
+    posting = proposal.posting
+    organisations = [posting.organisation, proposal.partner]
+    if proposal.second_partner_id:
+        organisations.append(proposal.second_partner)
+    project = Project.objects.create(
+        title=posting.title,
+        summary=posting.body[:4000],
+        proposal=proposal,
+        posting=posting,
+        starts_on=posting.starts_on,
+        ends_on=posting.ends_on,
+        involves_minors=any(o.kind == OrganisationKind.SCHOOL for o in organisations),
+        state_changed_at=timezone.now(),
+    )
+    contacts = {posting.organisation_id: posting.contact}
+    for partner_posting in (proposal.partner_posting, proposal.second_partner_posting):
+        if partner_posting is not None:
+            contacts[partner_posting.organisation_id] = partner_posting.contact
+    parties = [
+        ProjectParty.objects.create(
+            project=project,
+            organisation=organisation,
+            role=_ROLE_FOR_KIND.get(organisation.kind, PartyRole.COMPANY),
+            contact=contacts.get(organisation.pk),
+        )
+        for organisation in organisations
+    ]
+    Agreement.objects.create(project=project, **_agreement_template(project, posting, parties))
+    if project.involves_minors:
+        SafetyChecklist.objects.create(project=project)
+    _audit(project, actor=actor, action="formed", proposal=proposal.pk)
+    notices.project_formed(project, actor=actor)
+    return project
+
+
+def _activate_if_ready(project: Project, *, actor: Any) -> bool:
+    project.refresh_from_db()
+    if project.state != ProjectState.FORMING or not readiness(project)["ready"]:
+        return False
+    if not _move(project, before=[ProjectState.FORMING], after=ProjectState.ACTIVE):
+        return False
+    _audit(project, actor=actor, action="active", **{"from": "forming", "to": "active"})
+    notices.project_started(project, actor=actor)
+    return True
+
+
+def readiness(project: Project) -> dict[str, Any]:
+    """What still stands between a forming project and `active`."""
+    agreement = project.agreement
+    signed = set(
+        AgreementSignoff.objects.filter(agreement=agreement, version=agreement.version).values_list(
+            "party_id", flat=True
+        )
+    )
+    unsigned = [
+        party for party in project.parties.select_related("organisation") if party.pk not in signed
+    ]
+    checklist_missing = False
+    if project.involves_minors:
+        checklist = SafetyChecklist.objects.filter(project=project).first()
+        checklist_missing = checklist is None or not checklist.complete
+    return {
+        "unsigned": unsigned,
+        "checklist_missing": checklist_missing,
+        "ready": not unsigned and not checklist_missing,
+    }
+
+
+@transaction.atomic
+def agreement_update(*, project: Project, actor: Any, data: dict[str, str]) -> Agreement:
+    """Edit the agreement while forming. A changed text is a new version: earlier signatures
+    no longer count, and everyone signs again."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.state != ProjectState.FORMING:
+        raise ServiceError(_("The agreement can only be changed while the project is forming."))
+    agreement = Agreement.objects.select_for_update().get(project=locked)
+    changed = [field for field in Agreement.TEXT_FIELDS if getattr(agreement, field) != data[field]]
+    if not changed:
+        return agreement
+    for field in Agreement.TEXT_FIELDS:
+        setattr(agreement, field, data[field])
+    agreement.version += 1
+    agreement.updated_by = actor
+    agreement.save()
+    _audit(
+        locked, actor=actor, action="agreement_changed", version=agreement.version, fields=changed
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(*, project: Project, party: ProjectParty, actor: Any, version: int) -> bool:
+    """An administrator signs the agreement for their organisation. `version` is the text they
+    read: if someone changed it meanwhile, they must read it again. False when already signed."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.state != ProjectState.FORMING:
+        raise ServiceError(_("The agreement can only be signed while the project is forming."))
+    agreement = Agreement.objects.get(project=locked)
+    if version != agreement.version:
+        raise ServiceError(
+            _("The agreement was changed while you were reading it. Please read it again.")
+        )
+    signoff, created = AgreementSignoff.objects.get_or_create(
+        agreement=agreement, party=party, version=agreement.version, defaults={"signed_by": actor}
+    )
+    if not created:
+        return False
+    _audit(
+        locked,
+        actor=actor,
+        action="agreement_signed",
+        party=party.organisation_id,
+        version=agreement.version,
+    )
+    notices.agreement_signed(locked, party=party, actor=actor)
+    _activate_if_ready(locked, actor=actor)
+    return True
+
+
+@transaction.atomic
+def checklist_update(*, project: Project, actor: Any, items: dict[str, bool]) -> SafetyChecklist:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.state not in (ProjectState.FORMING, ProjectState.ACTIVE):
+        raise ServiceError(_("This project is closed."))
+    checklist, _created = SafetyChecklist.objects.get_or_create(project=locked)
+    for item in SafetyChecklist.ITEMS:
+        setattr(checklist, item, bool(items.get(item)))
+    checklist.updated_by = actor
+    checklist.save()
+    _audit(
+        locked,
+        actor=actor,
+        action="checklist_updated",
+        **{i: bool(items.get(i)) for i in SafetyChecklist.ITEMS},
+    )
+    _activate_if_ready(locked, actor=actor)
+    return checklist
+
+
+@transaction.atomic
+def project_complete(*, project: Project, actor: Any) -> bool:
+    if not _move(project, before=[ProjectState.ACTIVE], after=ProjectState.COMPLETED):
+        return False
+    _audit(project, actor=actor, action="completed", **{"from": "active", "to": "completed"})
+    notices.project_completed(project, actor=actor)
+    return True
+
+
+@transaction.atomic
+def project_cancel(*, project: Project, actor: Any, reason: str) -> bool:
+    reason = (reason or "").strip()[:500]
+    if not reason:
+        raise ServiceError(_("Please say why the project is cancelled."))
+    before = Project.objects.filter(pk=project.pk).values_list("state", flat=True).first()
+    if not _move(
+        project,
+        before=[ProjectState.FORMING, ProjectState.ACTIVE],
+        after=ProjectState.CANCELLED,
+        cancel_reason=reason,
+    ):
+        return False
+    _audit(
+        project,
+        actor=actor,
+        action="cancelled",
+        reason=reason,
+        **{"from": before, "to": "cancelled"},
+    )
+    notices.project_cancelled(project, actor=actor)
+    return True
+
+
+@transaction.atomic
+def milestone_add(*, project: Project, actor: Any, title: str, due_on: Any) -> Milestone:
+    if project.state not in (ProjectState.FORMING, ProjectState.ACTIVE):
+        raise ServiceError(_("This project is closed."))
+    milestone = Milestone.objects.create(
+        project=project, title=title, due_on=due_on, created_by=actor
+    )
+    _audit(project, actor=actor, action="milestone_added", milestone=milestone.pk)
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, milestone: Milestone, actor: Any, done: bool) -> Milestone:
+    Milestone.objects.filter(pk=milestone.pk).update(done_at=timezone.now() if done else None)
+    milestone.refresh_from_db()
+    _audit(
+        milestone.project,
+        actor=actor,
+        action="milestone_done" if done else "milestone_reopened",
+        milestone=milestone.pk,
+    )
+    return milestone
+
+
+@transaction.atomic
+def party_handover(*, party: ProjectParty, actor: Any, new_contact: Any, memo: str) -> ProjectParty:
+    """An organisation's administrator names a successor and writes what the partners and the
+    successor need to know."""
+    memo = (memo or "").strip()
+    if not memo:
+        raise ServiceError(_("Please write a short hand-over memo for the partners."))
+    if not Membership.objects.filter(organisation=party.organisation, user=new_contact).exists():
+        raise ServiceError(_("The new contact must be a member of the organisation."))
+    locked = ProjectParty.objects.select_for_update().get(pk=party.pk)
+    previous = locked.contact
+    locked.contact = new_contact
+    locked.save(update_fields=["contact"])
+    locked.handovers.create(
+        previous_contact=previous, new_contact=new_contact, memo=memo[:4000], written_by=actor
+    )
+    _audit(
+        locked.project,
+        actor=actor,
+        action="handover",
+        party=locked.organisation_id,
+        to=new_contact.pk,
+    )
+    notices.party_handed_over(locked, actor=actor)
+    return locked
+
+
+def contacts_left(*, organisation: Any, user: Any) -> int:
+    """A member left: their projects stay with the organisation without a contact, and the
+    administrators are asked to name a successor (partners' membership_remove calls this
+    through the `member_left` signal)."""
+    parties = list(
+        ProjectParty.objects.filter(
+            organisation=organisation,
+            contact=user,
+            project__state__in=[ProjectState.FORMING, ProjectState.ACTIVE],
+        ).select_related("project__posting")
+    )
+    for party in parties:
+        ProjectParty.objects.filter(pk=party.pk).update(contact=None)
+        _audit(party.project, actor=user, action="contact_left", party=organisation.pk)
+        notices.contact_needed(party)
+    return len(parties)
