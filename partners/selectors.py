@@ -1,10 +1,26 @@
 """Reads for partners. Querysets start from what the user may see."""
 
-from datetime import date
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import combinations
+from typing import Any, overload
 
 from allauth.account.models import EmailAddress
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -119,32 +135,160 @@ def verification_queue_for(*, user: User) -> QuerySet[Organisation]:
 
 SORTS = ("relevance", "newest", "deadline")
 
+# The search ranks and pages at most this many matches: the newest SEARCH_CAP for a relevance
+# or "newest" search, those with the nearest deadlines for a deadline search. Ranking every
+# match of a common word (地域 occurs in most postings) sorted tens of thousands of rows per
+# request (benchmark_search: p95 ≈ 0.5–0.9 s at 100,000 postings); walking the index of open
+# postings by (published_at DESC, id DESC) and stopping after SEARCH_CAP + 1 matches keeps
+# the work bounded. 500 = 25 pages of 20, more than anyone reads; beyond it the page says
+# "more than 500" and the user adds a word or a filter. Measured at 100,000 postings, 1,000
+# about doubled the cost of the common-word searches and missed p95 < 50 ms (QUALITY.md).
+SEARCH_CAP = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-def _text_match(postings: QuerySet[Posting], column: str, words: list[str]) -> QuerySet[Posting]:
-    """Postings whose analysed `column` holds every word.
 
-    PostgreSQL: full-text match over the pre-analysed words with the 'simple' configuration:
-    the stored, GIN-indexed vector of the words (migration 0005), or for the n-gram column
-    the exact expression of its GIN index (migration 0003); ranked by ts_rank. SQLite (the
-    embedded demo): substring matches on the same column.
-    """
+class _StoredSearchVector(Expression):
+    """The generated tsvector column of migration 0005 (PostgreSQL only).
+
+    Not a model field (SQLite has no such column), so it is named through the alias this
+    query gives the posting table: right in subqueries too, unlike QuerySet.extra()."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name('search_tokens_tsv')}", []
+
+
+class _NgramVector(Func):
+    """to_tsvector('simple', <column>): exactly the expression of the GIN index of migration
+    0003, so that the planner can use it."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+class _TsMatch(Func):
+    """`vector @@ query`, usable in filter()."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _TsRank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+def _ts_query(words: list[str]) -> Func:
+    """plainto_tsquery('simple', …): every one of the analysed words."""
+    return _ts_function("plainto_tsquery", " ".join(words))
+
+
+def _ts_query_raw(text: str) -> Func:
+    """to_tsquery('simple', …) of a query written with _lexeme, & and |."""
+    return _ts_function("to_tsquery", text)
+
+
+def _ts_function(function: str, text: str) -> Func:
+    return Func(
+        Value(text),
+        function=function,
+        template="%(function)s('simple'::regconfig, %(expressions)s)",
+        output_field=SearchQueryField(),
+    )
+
+
+def _lexeme(word: str) -> str:
+    """One analysed word quoted as a single tsquery lexeme."""
+    return "'" + word.replace("\\", "").replace("'", "''") + "'"
+
+
+def _text_filter(postings: QuerySet[Posting], column: str, words: list[str]) -> QuerySet[Posting]:
+    """Postings whose analysed `column` holds every word. PostgreSQL: full-text match with
+    the 'simple' configuration on a GIN-indexed vector: the stored one (migrations 0005, 0006)
+    or the n-gram expression (0003). SQLite (the embedded demo): a substring match per word."""
     if connection.vendor == "postgresql":
-        table = Posting._meta.db_table
-        expression = (
-            f"{table}.search_tokens_tsv"
-            if column == "search_tokens"
-            else f"to_tsvector('simple'::regconfig, {table}.{column})"
-        )
-        query = " ".join(words)
-        return postings.extra(
-            select={"rank": f"ts_rank({expression}, plainto_tsquery('simple'::regconfig, %s))"},
-            select_params=[query],
-            where=[f"{expression} @@ plainto_tsquery('simple'::regconfig, %s)"],
-            params=[query],
-        )
+        vector = _StoredSearchVector() if column == "search_tokens" else _NgramVector(column)
+        return postings.filter(_TsMatch(vector, _ts_query(words)))
     for word in words:
         postings = postings.filter(**{f"{column}__contains": word})
-    return postings.annotate(rank=Value(1.0, output_field=FloatField()))
+    return postings
+
+
+def _ranked_newest(postings: QuerySet[Posting], words: list[str]) -> list[int]:
+    """Keys of the SEARCH_CAP + 1 newest postings holding every word, most relevant first
+    (ties: newest first).
+
+    PostgreSQL: the capped keys come from a subquery (an index walk or a bitmap scan, as the
+    planner sees fit) and ts_rank on the stored vector runs in the outer query over those keys
+    only, so it costs at most SEARCH_CAP + 1 evaluations whatever the plan (inside one sort it
+    would run on every match). SQLite: the rank is how often the words occur.
+    """
+    matched = _text_filter(postings, "search_tokens", words).order_by("-published_at", "-pk")
+    rows: list[tuple[int, datetime | None, float]]
+    if connection.vendor == "postgresql":
+        keys = matched.values("pk")[: SEARCH_CAP + 1]
+        rows = list(
+            Posting.objects.filter(pk__in=keys)
+            .annotate(rank=_TsRank(_StoredSearchVector(), _ts_query(words)))
+            .order_by()  # sorted below
+            .values_list("pk", "published_at", "rank")
+        )
+        # Newest first, as ORDER BY published_at DESC, id DESC (NULLs first).
+        rows.sort(key=lambda r: (r[1] is None, r[1] or _EPOCH, r[0]), reverse=True)
+    else:
+        rows = [
+            (pk, None, float(sum(tokens.split().count(w) for w in words)))
+            for pk, tokens in matched.values_list("pk", "search_tokens")[: SEARCH_CAP + 1]
+        ]
+    # Keep the cap's extra row last whatever its rank: it only says "there are more".
+    kept = sorted(rows[:SEARCH_CAP], key=lambda r: -r[2])  # stable: ties stay newest first
+    return [r[0] for r in kept + rows[SEARCH_CAP:]]
+
+
+@dataclass
+class PostingSearchResults:
+    """The ordered result of posting_search: primary keys in memory, rows loaded per slice.
+
+    A sequence for django.core.paginator.Paginator: len() is the number of matches kept (at
+    most SEARCH_CAP, so counting is free); a slice loads just those postings with what a card
+    shows (organisation, prefecture, location, themes: 2 queries). `capped` means that more
+    than SEARCH_CAP postings matched: pages show "more than SEARCH_CAP", not a count.
+    """
+
+    pks: list[int]
+    capped: bool = False
+    cap: int = SEARCH_CAP
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Posting: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Posting]: ...
+    def __getitem__(self, index: int | slice) -> Posting | list[Posting]:
+        if isinstance(index, slice):
+            return _posting_cards(self.pks[index])
+        return _posting_cards([self.pks[index]])[0]
+
+    def __iter__(self) -> Iterator[Posting]:
+        return iter(self[:])
+
+
+def _posting_cards(pks: list[int]) -> list[Posting]:
+    if not pks:
+        return []
+    rows = (
+        Posting.objects.filter(pk__in=pks)
+        .select_related("organisation", "prefecture", "location__prefecture")
+        .prefetch_related("themes")
+        .defer("search_tokens", "search_ngrams")  # large, and no card shows them
+        .in_bulk()
+    )
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 def posting_search(
@@ -161,12 +305,16 @@ def posting_search(
     period_from: date | None = None,
     period_to: date | None = None,
     sort: str = "",
-) -> QuerySet[Posting]:
-    """Open postings the user may see, filtered and sorted.
+) -> PostingSearchResults:
+    """Open postings the user may see, filtered and sorted, at most SEARCH_CAP of them.
 
     The text is analysed like the postings (matching.analysis): Sudachi's normalised content
     words must all occur; when the words find nothing (unknown names, partial words), the
-    character-bigram column is tried instead.
+    character-bigram column is tried instead. By relevance (the default with text), the
+    SEARCH_CAP newest word matches are ordered by ts_rank, then newest first (n-gram matches:
+    newest first); "newest" and "deadline" are exact over the first SEARCH_CAP. Queries: 1
+    for the ordered keys (+1 when the words find nothing and the n-grams are tried), then 2
+    per page read (postings with their relations, themes).
     """
     from .access import posting_visible_q
 
@@ -190,30 +338,35 @@ def posting_search(
     if period_to is not None:
         postings = postings.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=period_to))
 
-    words = content_tokens(q) if q.strip() else []
-    if words:
-        matched = _text_match(postings, "search_tokens", words)
-        if not matched.exists():
-            matched = _text_match(postings, "search_ngrams", char_ngrams(q))
-        postings = matched
-    elif q.strip():
-        postings = _text_match(postings, "search_ngrams", char_ngrams(q))
-
-    sort = sort if sort in SORTS else ("relevance" if q.strip() else "newest")
-    if sort == "relevance" and q.strip():
-        postings = postings.order_by("-rank", "-published_at", "-pk")
-    elif sort == "deadline":
-        postings = postings.order_by(
+    has_text = bool(q.strip())
+    sort = sort if sort in SORTS else ("relevance" if has_text else "newest")
+    if sort == "deadline":
+        ordering: tuple[Any, ...] = (
             F("call_deadline").asc(nulls_last=True),
             F("ends_on").asc(nulls_last=True),
             "expires_on",
             "-pk",
         )
     else:
-        postings = postings.order_by("-published_at", "-pk")
-    return postings.select_related(
-        "organisation", "prefecture", "location__prefecture"
-    ).prefetch_related("themes")
+        ordering = ("-published_at", "-pk")
+    words = content_tokens(q) if has_text else []
+    # Words first; when they find nothing, the character bigrams (partial words, names).
+    searches = [("search_tokens", words)] if words else []
+    if has_text:
+        searches.append(("search_ngrams", char_ngrams(q)))
+    pks: list[int] = []
+    for column, terms in searches or [("", [])]:
+        if column == "search_tokens" and sort == "relevance":
+            pks = _ranked_newest(postings, terms)
+        else:
+            # No rank for n-gram matches: each holds every bigram of the partial word, and
+            # ts_rank would need to_tsvector of the whole n-gram column per row (≈ 140 µs a
+            # row at 100,000 postings, more than the page's budget). Newest first instead.
+            matched = _text_filter(postings, column, terms) if column else postings
+            pks = list(matched.order_by(*ordering).values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        if pks:
+            break
+    return PostingSearchResults(pks[:SEARCH_CAP], capped=len(pks) > SEARCH_CAP, cap=SEARCH_CAP)
 
 
 def posting_list_for_organisation(*, organisation: Organisation) -> QuerySet[Posting]:
@@ -238,28 +391,80 @@ def posting_public_list_for_organisation(
     )
 
 
+# The similar-posting check probes the index with the rarest words of the text only, and ranks
+# at most SIMILAR_CAP of the newest postings holding two of them. An OR over all ~30 words
+# matched nearly every posting (地域 is in most) and ranked them all: ≈ 0.6 s at 100,000
+# postings (benchmark_search's data), on every pause while someone types a posting; now
+# ≈ 20–45 ms.
+SIMILAR_PROBE_WORDS = 8
+SIMILAR_CAP = 500
+_FREQUENCIES_TTL = 600.0
+_frequencies: tuple[float, dict[str, float]] = (-_FREQUENCIES_TTL, {})
+
+
+def _word_frequencies() -> dict[str, float]:
+    """Share of postings holding each common word, from PostgreSQL's statistics of the stored
+    vector (kept by ANALYZE/autovacuum; empty before the first ANALYZE, so all words count as
+    rare). Cached per process for _FREQUENCIES_TTL seconds."""
+    global _frequencies
+    loaded_at, frequencies = _frequencies
+    if time.monotonic() - loaded_at < _FREQUENCIES_TTL:
+        return frequencies
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = %s AND attname = 'search_tokens_tsv'",
+            [Posting._meta.db_table],
+        )
+        row = cursor.fetchone()
+    # The frequencies array ends with three summary figures; zip drops them.
+    frequencies = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _frequencies = (time.monotonic(), frequencies)
+    return frequencies
+
+
 def posting_similar(
     *, user: User, title: str, body: str, exclude_pk: int | None = None, limit: int = 5
 ) -> list[Posting]:
     """Open postings that look like this text, so people join an existing one instead of
-    duplicating it: those sharing the most content words (any of them, ranked)."""
+    duplicating it: those sharing the most content words.
+
+    PostgreSQL: candidates hold two of the text's SIMILAR_PROBE_WORDS rarest words (a real
+    look-alike shares a third of the words, so it shares rare ones too); the SIMILAR_CAP
+    newest candidates are ranked by ts_rank against all the words. Queries: 1 (+1 every
+    _FREQUENCIES_TTL seconds for the word statistics).
+    """
     from .access import posting_visible_q
 
     words = list(dict.fromkeys(content_tokens(f"{title} {title} {body}")))[:30]
+    words = [w for w in words if w.replace("\\", "")]  # nothing left to quote as a lexeme
     if not words:
         return []
     postings = Posting.objects.filter(posting_visible_q(user), status=PostingStatus.OPEN)
     if exclude_pk:
         postings = postings.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":
-        expression = f"{Posting._meta.db_table}.search_tokens_tsv"
-        query = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
-        postings = postings.extra(
-            select={"rank": f"ts_rank({expression}, to_tsquery('simple'::regconfig, %s))"},
-            select_params=[query],
-            where=[f"{expression} @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[query],
-        ).order_by("-rank", "-published_at")
+        frequencies = _word_frequencies()
+        probe = [
+            _lexeme(w)
+            for w in sorted(words, key=lambda w: frequencies.get(w, 0.0))[:SIMILAR_PROBE_WORDS]
+        ]
+        # Two of the rarest words in common (any pair): selective enough for the GIN index.
+        pairs = [f"{a} & {b}" for a, b in combinations(probe, 2)] or probe
+        keys = (
+            postings.filter(_TsMatch(_StoredSearchVector(), _ts_query_raw(" | ".join(pairs))))
+            .order_by("-published_at", "-pk")
+            .values("pk")[:SIMILAR_CAP]
+        )
+        postings = (
+            Posting.objects.filter(pk__in=keys)
+            .annotate(
+                rank=_TsRank(
+                    _StoredSearchVector(), _ts_query_raw(" | ".join(_lexeme(w) for w in words))
+                )
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
     else:
         condition = Q()
         for word in words[:10]:

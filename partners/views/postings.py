@@ -25,16 +25,19 @@ from .organisations import PAGE_SIZE, _add_service_error, _service_error_message
 @require_GET
 def posting_list(request: HttpRequest) -> HttpResponse:
     """Search open postings. Every filter is a GET parameter, so results are bookmarkable;
-    htmx swaps only the results region."""
+    htmx swaps only the results region. The search keeps at most SEARCH_CAP matches (see
+    selectors.posting_search): pages stop there and the count reads "more than …"."""
     form = PostingFilterForm(request.GET or None)
     arguments = form.search_arguments()
-    postings = selectors.posting_search(user=request.user, **arguments)
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.posting_search(user=request.user, **arguments)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "partners/posting_list.html"
     if request.htmx:
         template += "#posting-results"
     response = render(
-        request, template, {"form": form, "page_obj": page, "query": arguments.get("q", "")}
+        request,
+        template,
+        {"form": form, "page_obj": page, "results": results, "query": arguments.get("q", "")},
     )
     response["Vary"] = "HX-Request"
     return response

@@ -4,9 +4,10 @@ It never touches the configured database's data. On the PostgreSQL server of the
 connection it creates a scratch database `<NAME>_bench` (dropped first if it exists), points
 the `default` connection at it for the duration of the run, migrates it, loads the reference
 data, generates N realistic postings, runs ANALYZE and then times what the posting list page
-does for a set of typical searches: `partners.selectors.posting_search`, the paginator's count
-and the first page of 20 rows with its select_related/prefetch. The scratch database is
-dropped at the end unless --keep is given.
+does for a set of typical searches: `partners.selectors.posting_search` (the capped, ordered
+keys: at most SEARCH_CAP matches, so "matches" reads e.g. "500+" when the cap was hit), the
+paginator over them and the first page of 20 rows with its select_related/prefetch. The
+scratch database is dropped at the end unless --keep is given.
 
 Figures are printed, never asserted (QUALITY.md target: p95 < 50 ms at 100,000 postings).
 With --json the last line of the output is one JSON object with every figure.
@@ -51,6 +52,7 @@ BATCH_SIZE = 5_000
 PAGE_SIZE = 20  # partners.views.organisations.PAGE_SIZE, what the list page shows
 SCRATCH_SUFFIX = "_bench"
 FIDELITY_SAMPLE = 200
+SIMILAR_SAMPLE = 30
 
 # --- Phrase pools -------------------------------------------------------------------------
 #
@@ -841,6 +843,7 @@ class Command(BaseCommand):
             self._prepare_schema()
             self._generate(options)
             self._measure(options)
+            self._measure_similar(options)
             self._sizes()
             if options["explain"]:
                 self._explain_slowest(options)
@@ -1255,7 +1258,7 @@ class Command(BaseCommand):
         return arguments
 
     @staticmethod
-    def _run(arguments: dict[str, Any]) -> tuple[int, list[Any]]:
+    def _run(arguments: dict[str, Any]) -> tuple[str, list[Any]]:
         """What partners.views.postings.posting_list evaluates, minus the template."""
         from partners.selectors import posting_search
 
@@ -1264,7 +1267,8 @@ class Command(BaseCommand):
         rows = list(page.object_list)
         for row in rows:  # what a card reads: all loaded by select_related/prefetch
             _ = (row.organisation.name, row.prefecture, [t.slug for t in row.themes.all()])
-        return page.paginator.count, rows
+        capped = getattr(postings, "capped", False)
+        return f"{page.paginator.count:,}{'+' if capped else ''}", rows
 
     def _measure(self, options: dict[str, Any]) -> None:
         cases = [(case, self._arguments(case)) for case in SEARCH_CASES]
@@ -1314,15 +1318,46 @@ class Command(BaseCommand):
         self.figures["text_searches_p95_ms"] = round(_percentile(text_samples, 0.95), 2)
         self.figures["target_p95_ms"] = 50
 
+    def _measure_similar(self, options: dict[str, Any]) -> None:
+        """Time partners.selectors.posting_similar (the "does this exist already?" check of the
+        posting form) with the title and body of sample open postings, as someone would
+        type them again."""
+        from partners.models import Posting
+        from partners.selectors import posting_similar
+
+        rng = random.Random(options["seed"])
+        pks = list(Posting.objects.filter(status="open").values_list("pk", flat=True))
+        texts = list(
+            Posting.objects.filter(pk__in=rng.sample(pks, min(SIMILAR_SAMPLE, len(pks))))
+            .order_by("pk")
+            .values_list("title", "body")
+        )
+        user = AnonymousUser()
+        for title, body in texts[: options["warmup"]]:
+            posting_similar(user=user, title=title, body=body)
+        samples: list[float] = []
+        found = 0
+        for title, body in texts:
+            started = time.perf_counter()
+            found += bool(posting_similar(user=user, title=title, body=body))
+            samples.append((time.perf_counter() - started) * 1000)
+        self.figures["similar"] = {
+            "texts": len(texts),
+            "found_some": found,
+            "p50_ms": round(statistics.median(samples), 2) if samples else None,
+            "p95_ms": round(_percentile(samples, 0.95), 2) if samples else None,
+        }
+
     def _sizes(self) -> None:
         relations = {
             "partners_posting (heap)": "pg_relation_size('partners_posting')",
             "partners_posting (total, with TOAST and indexes)": (
                 "pg_total_relation_size('partners_posting')"
             ),
-            "partners_posting_tokens_tsv_gin": (
-                "pg_relation_size('partners_posting_tokens_tsv_gin')"
+            "partners_posting_open_search_gin": (
+                "pg_relation_size('partners_posting_open_search_gin')"
             ),
+            "partners_posting_open_newest": "pg_relation_size('partners_posting_open_newest')",
             "partners_posting_ngrams_gin": "pg_relation_size('partners_posting_ngrams_gin')",
             "partners_posting_themes": "pg_total_relation_size('partners_posting_themes')",
         }
@@ -1396,7 +1431,7 @@ class Command(BaseCommand):
         self.say(header)
         for name, entry in self.details.items():
             self.say(
-                f"  {name:<48} {entry['matches']:>8,} {entry['queries']:>4} "
+                f"  {name:<48} {entry['matches']:>8} {entry['queries']:>4} "
                 f"{entry['p50_ms']:>8.1f} {entry['p95_ms']:>8.1f} {entry['max_ms']:>8.1f}"
             )
         verdict = "meets" if f["overall_p95_ms"] < f["target_p95_ms"] else "MISSES"
@@ -1404,6 +1439,12 @@ class Command(BaseCommand):
             f"  overall p50 {f['overall_p50_ms']:.1f} ms, p95 {f['overall_p95_ms']:.1f} ms "
             f"(text searches only: p95 {f['text_searches_p95_ms']:.1f} ms) — {verdict} the "
             f"QUALITY.md target p95 < {f['target_p95_ms']} ms"
+        )
+        similar = f["similar"]
+        self.say(
+            f"  posting_similar over {similar['texts']} sample postings' texts: p50 "
+            f"{similar['p50_ms']} ms, p95 {similar['p95_ms']} ms (found look-alikes for "
+            f"{similar['found_some']})"
         )
         self.say("")
         self.say("Per-statement times of one run of each search (ms):")
@@ -1422,4 +1463,8 @@ def _statement_kind(sql: str) -> str:
         return "count"
     if text.startswith("SELECT 1 AS") and text.endswith("LIMIT 1"):
         return "exists"
+    if "TS_RANK(" in text:
+        return "ranked keys"
+    if text.startswith('SELECT "PARTNERS_POSTING"."ID" AS "PK" FROM'):
+        return "keys"
     return "page"
