@@ -53,11 +53,15 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
         my_response = posting.responses.filter(organisation_id__in=mine).first()
     suggestions: list = []
     triads: list = []
+    reasons: list = []
     if PostingAction.SEE_PROPOSALS in capabilities:
         from matching.selectors import suggestion_list_for_posting
+        from matching.workflow import reason_counts
 
         suggestions = suggestion_list_for_posting(posting=posting, kind="pair")
         triads = suggestion_list_for_posting(posting=posting, kind="triad", limit=5)
+        # Why introductions for this posting were turned down, so its writers can improve it.
+        reasons = reason_counts(posting)
     return render(
         request,
         "partners/posting_detail.html",
@@ -67,6 +71,7 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
             "can_request": PostingAction.REQUEST_INTRODUCTION in capabilities,
             "suggestions": suggestions,
             "triads": triads,
+            "reasons": reasons,
             "organisation": posting.organisation,
             "themes": posting.themes.all(),
             "can_edit": PostingAction.EDIT in capabilities,

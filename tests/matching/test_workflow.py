@@ -474,3 +474,16 @@ def test_my_proposals_lists_what_waits_for_us(client, personas):
     assert (
         proposal.posting.title not in client.get(reverse("matching:proposal_mine")).content.decode()
     )
+
+
+def test_posting_page_counts_reasons_for_its_members_only(client, personas):
+    proposal = _requested(personas)
+    workflow.proposal_decide(
+        proposal=proposal, coordinator=personas.coordinator, approve=False, reason_code="timing"
+    )
+    url = proposal.posting.get_absolute_url()
+    client.force_login(personas.municipal_officer)
+    label = str(ReasonCode.TIMING.label)
+    assert label in client.get(url).content.decode()
+    client.force_login(personas.outsider)
+    assert label not in client.get(url).content.decode()
