@@ -422,16 +422,12 @@ def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectActio
     parties = list(project.parties.all())
     memberships = {m.organisation_id: m for m in _memberships(user)}
     member_parties = [p for p in parties if p.organisation_id in memberships]
-    admin_parties = [
-        p for p in member_parties if memberships[p.organisation_id].role == Role.ADMIN
-    ]
+    admin_parties = [p for p in member_parties if memberships[p.organisation_id].role == Role.ADMIN]
     capabilities: set[ProjectAction] = set()
     covering = False
     if is_coordinator(user):
         codes = coordinator_prefecture_codes(user)
-        covering = codes is None or any(
-            p.organisation.prefecture_id in codes for p in parties
-        )
+        covering = codes is None or any(p.organisation.prefecture_id in codes for p in parties)
     if member_parties or covering:
         capabilities.add(ProjectAction.VIEW)
     if member_parties:
@@ -473,3 +469,37 @@ def user_party_ids(user: User, project: Any, *, admin: bool = False) -> list[int
         if p.organisation_id in memberships
         and (not admin or memberships[p.organisation_id].role == Role.ADMIN)
     ]
+
+
+def projects_covered_q(user: User) -> Q:
+    """Projects a coordinator covers: a party's organisation is in their prefectures (every
+    project when unscoped). Matches nothing for anyone who is not an active coordinator."""
+    if not is_coordinator(user):
+        return Q(pk__in=[])
+    codes = coordinator_prefecture_codes(user)
+    if codes is None:
+        return Q(pk__isnull=False)
+    return Q(parties__organisation__prefecture_id__in=codes)
+
+
+def get_project_party_for(user: User, pk: int, party_pk: int, *, admin: bool = False) -> Any:
+    """(project, party) when `user` may write for that party of project `pk` (its completion
+    report): 404 for outsiders and for a party not in the project, 403 for insiders who are
+    not members (or, with `admin`, administrators) of that party's organisation."""
+    project = get_project_for(user, pk, action=ProjectAction.VIEW)
+    party = next((p for p in project.parties.all() if p.pk == party_pk), None)
+    if party is None:
+        raise Http404
+    if party_pk not in user_party_ids(user, project, admin=admin):
+        raise PermissionDenied
+    return project, party
+
+
+def get_project_message_for(user: User, pk: int, message_pk: int) -> Any:
+    """A message of project `pk` (to download its attachment): 404 unless `user` may read
+    the project's thread and the message belongs to it."""
+    project = get_project_for(user, pk, action=ProjectAction.VIEW)
+    message = project.messages.filter(pk=message_pk).first()
+    if message is None:
+        raise Http404
+    return message

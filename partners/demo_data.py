@@ -20,13 +20,16 @@ from dataclasses import dataclass
 
 __all__ = [
     "COORDINATOR_EMAIL",
+    "DEMO_CASES",
     "DEMO_LOGINS",
     "DEMO_PASSWORD",
     "FAMILY_NAMES",
     "GIVEN_NAMES",
     "ORGANISATIONS",
+    "DemoCase",
     "DemoLogin",
     "DemoOrganisation",
+    "DemoReport",
 ]
 
 DEMO_PASSWORD = "sankangaku-demo-2026"
@@ -533,3 +536,127 @@ GIVEN_NAMES: tuple[str, ...] = (
     "誠", "彩", "浩二", "恵", "亮", "千尋", "和也", "奈々", "隆", "優子",
     "悠斗", "葵", "雄一", "麻衣", "修", "香織", "大樹", "明日香", "智也", "舞",
 )  # fmt: skip
+
+
+# --- Completed demo projects with reports and a published case study (事例) -----------------
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """One party's completion report; `admin` names the organisation (its admin's email)."""
+
+    admin: str
+    done: str
+    students: int
+    events: int
+    sdgs: tuple[int, ...]
+    funds: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A completed project; the first report's organisation owns the issue (the lead)."""
+
+    title: str
+    summary: str
+    reports: tuple[DemoReport, ...]
+
+
+DEMO_CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        title="中学生と調べる工場と家庭の省エネルギー",
+        summary="市の脱炭素の取り組みを、中学生が工場見学と家庭での測定を通じて学びました。",
+        reports=(
+            DemoReport(
+                admin="seisaku@city-matsumoto.example.jp",
+                done="市の温暖化対策の担当者が出前授業を行い、生徒の提案を市の広報で紹介しました。",
+                students=0,
+                events=2,
+                sdgs=(11, 13),
+                funds="市の環境啓発事業費(講師謝礼なし)",
+                next_steps="生徒の提案のうち、公共施設の消灯ルールを来年度に試行します。",
+            ),
+            DemoReport(
+                admin="csr@shinshu-hikari.example.jp",
+                done="工場見学と、電力センサーの貸し出しによる家庭の電力測定を支援しました。",
+                students=0,
+                events=3,
+                sdgs=(7, 9, 13),
+                funds="センサー20台を無償で貸し出し",
+                next_steps="高専と連携して測定データの分析講座を追加します。",
+            ),
+            DemoReport(
+                admin="tankyu@agatanomori-jh.example.jp",
+                done="2年生が総合的な学習の時間(20時間)で家庭の電力を測り、省エネ案を発表しました。",
+                students=64,
+                events=3,
+                sdgs=(4, 7, 13),
+                next_steps="来年度の2年生にも同じ単元で引き継ぎます。",
+            ),
+        ),
+    ),
+    DemoCase(
+        title="高校生がつくる しまなみ海道の周遊ルート",
+        summary="高校生が観光客への聞き取りから周遊ルートを考え、旅行会社と商品化しました。",
+        reports=(
+            DemoReport(
+                admin="kikaku@city-onomichi.example.jp",
+                done="観光統計の提供と、市内の観光事業者への聞き取りの調整を行いました。",
+                students=0,
+                events=2,
+                sdgs=(8, 11),
+                funds="市の観光振興事業費 15万円(印刷費)",
+                next_steps="完成したルートを市の観光サイトに掲載します。",
+            ),
+            DemoReport(
+                admin="kenkyu@shimanami-mirai-hs.example.jp",
+                done="2年生の探究で、観光客120人への聞き取りから3つの周遊ルートを提案しました。",
+                students=38,
+                events=4,
+                sdgs=(4, 8, 11),
+                next_steps="後輩が英語版のパンフレットづくりに取り組みます。",
+            ),
+            DemoReport(
+                admin="info@miyako-tabiji.example.jp",
+                done="生徒の提案した1ルートを日帰りツアーとして試験販売し、2回催行しました。",
+                students=0,
+                events=2,
+                sdgs=(8, 12),
+                funds="ツアー造成費は自社負担",
+                next_steps="秋の観光シーズンに定期商品にします。",
+            ),
+        ),
+    ),
+    DemoCase(
+        title="小学生と歩いてつくる 町の防災マップ",
+        summary="小学生が建設会社の社員と町を歩き、危ない場所と避難路を地図にまとめました。",
+        reports=(
+            DemoReport(
+                admin="machizukuri@town-higashikawa.example.jp",
+                done="町のハザードマップの説明と、完成した地図の全戸配布を行いました。",
+                students=0,
+                events=1,
+                sdgs=(11,),
+                funds="町の防災事業費(印刷・配布)",
+                next_steps="毎年の防災訓練で地図を更新します。",
+            ),
+            DemoReport(
+                admin="soumu@tokachi-harunire.example.jp",
+                done="社員6人が同行し、側溝や斜面など災害時に危ない場所の見分け方を伝えました。",
+                students=0,
+                events=2,
+                sdgs=(9, 11),
+                funds="社員の同行は社会貢献活動として自社負担",
+            ),
+            DemoReport(
+                admin="kyomu@harukaze-es.example.jp",
+                done="5年生が校区を3回に分けて歩き、気づいたことを防災マップにまとめて発表しました。",
+                students=42,
+                events=3,
+                sdgs=(4, 11),
+                next_steps="来年度は保護者と一緒に歩く回を設けます。",
+            ),
+        ),
+    ),
+)

@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Milestone, SafetyChecklist
+from .models import Agreement, CompletionReport, Milestone, SafetyChecklist
 
 
 class AgreementForm(forms.ModelForm):
@@ -46,3 +47,119 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_contact"].queryset = members
         self.fields["new_contact"].label_from_instance = lambda user: user.display_name
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    is_progress_note = forms.BooleanField(
+        label=_("This is a progress note"),
+        required=False,
+        help_text=_("Progress notes are listed under “Progress”."),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("A PDF (up to 10 MB) or a JPEG, PNG or WebP image."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,image/jpeg,image/png,image/webp"}),
+    )
+    mentions = forms.ModelMultipleChoiceField(
+        label=_("Notify specifically"),
+        queryset=None,
+        required=False,
+        help_text=_("These people get a notice about this message."),
+    )
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentions"].queryset = people
+        self.fields["mentions"].label_from_instance = lambda user: user.display_name
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        from .attachments import prepare_attachment
+
+        return prepare_attachment(upload, original_name=upload.name)
+
+
+class ReportForm(forms.ModelForm):
+    """One page, short fields; photos are handled beside it (three optional file inputs)."""
+
+    photo_1 = forms.FileField(label=_("Photo"), required=False)
+    photo_2 = forms.FileField(label=_("Photo"), required=False)
+    photo_3 = forms.FileField(label=_("Photo"), required=False)
+
+    PHOTO_FIELDS = ("photo_1", "photo_2", "photo_3")
+
+    class Meta:
+        model = CompletionReport
+        fields = [
+            "done",
+            "students_involved",
+            "events_held",
+            "funds_used",
+            "sdgs",
+            "next_steps",
+            "consent_public",
+        ]
+        widgets = {
+            "done": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "sdgs": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "funds_used": _("For example: 200,000 yen from the city's budget, bus in kind."),
+            "consent_public": _(
+                "When every organisation agrees and the project is completed, a case study "
+                "is published from the reports. Unticking it later unpublishes it."
+            ),
+        }
+
+    def __init__(self, *args, may_consent: bool, photos_left: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from partners.models import Theme
+
+        self.fields["sdgs"].queryset = Theme.objects.filter(kind=Theme.Kind.SDG, is_active=True)
+        self.fields["sdgs"].label_from_instance = lambda theme: f"{theme.number}. {theme.name}"
+        self.fields["students_involved"].widget.attrs["min"] = 0
+        self.fields["events_held"].widget.attrs["min"] = 0
+        if not may_consent:
+            # Only an administrator commits the organisation to publishing.
+            self.fields["consent_public"].disabled = True
+            self.fields["consent_public"].help_text = _(
+                "An administrator of your organisation decides on publishing."
+            )
+        for name in self.PHOTO_FIELDS[photos_left:]:
+            del self.fields[name]
+        for name in self.PHOTO_FIELDS[:photos_left]:
+            self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+            self.fields[name].help_text = _("JPEG, PNG or WebP, up to %(mb)s MB.") % {
+                "mb": settings.LOGO_MAX_BYTES // (1024 * 1024)
+            }
+
+    def photo_uploads(self) -> list:
+        return [self.cleaned_data[n] for n in self.PHOTO_FIELDS if self.cleaned_data.get(n)]
+
+
+class CaseStudyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    prefecture = forms.ModelChoiceField(
+        label=_("Prefecture"), queryset=None, required=False, empty_label=_("All prefectures")
+    )
+    sdg = forms.ModelChoiceField(
+        label=_("SDG"), queryset=None, required=False, empty_label=_("All SDGs")
+    )
+    kind = forms.ChoiceField(label=_("Kind of organisation"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from partners.models import OrganisationKind, Prefecture, Theme
+
+        self.fields["prefecture"].queryset = Prefecture.objects.all()
+        self.fields["prefecture"].label_from_instance = lambda p: p.display_name
+        self.fields["sdg"].queryset = Theme.objects.filter(kind=Theme.Kind.SDG)
+        self.fields["sdg"].label_from_instance = lambda theme: f"{theme.number}. {theme.name}"
+        self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]

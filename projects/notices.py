@@ -1,5 +1,7 @@
 """What project changes tell people, through the one notifications path."""
 
+from django.urls import reverse
+
 from partners.models import Role
 from sankangaku.accounts.models import User
 from sankangaku.notifications.kinds import Kind
@@ -124,5 +126,70 @@ def contact_needed(party: ProjectParty) -> None:
             project, organisation=party.organisation.name, count=1, project=True, needed=True
         ),
         url=project.get_absolute_url(),
+        group=_group(project),
+    )
+
+
+def message_posted(message, *, mentioned: list[User]) -> None:
+    """Mentioned people are told by name (mention=True); the contacts of the other parties
+    get one notice per message. Nobody gets both, and the author gets neither."""
+    project = message.project
+    author_id = message.author_id
+    mentioned = [user for user in mentioned if user.pk != author_id]
+    common = {
+        "actor": message.author,
+        "url": reverse("projects:messages", kwargs={"pk": project.pk}),
+        "group": _group(project),
+    }
+    author = message.author.display_name if message.author_id else ""
+    excerpt = message.body[:200]
+    if mentioned:
+        notify(
+            Kind.MESSAGE,
+            key=f"message-mention:{message.pk}",
+            users=mentioned,
+            payload=_payload(project, mention=True, author=author, excerpt=excerpt),
+            **common,
+        )
+    skip = {author_id, *(user.pk for user in mentioned)}
+    others = [
+        user
+        for party in project.parties.select_related("contact")
+        if party.pk != message.party_id
+        for user in _party_users(party)
+        if user.pk not in skip
+    ]
+    notify(
+        Kind.MESSAGE,
+        key=f"message:{message.pk}",
+        users=others,
+        payload=_payload(project, mention=False, author=author, excerpt=excerpt),
+        **common,
+    )
+
+
+def reports_requested(project: Project, *, actor) -> None:
+    """The project is completed: each party's contact is asked for its completion report."""
+    for party in project.parties.select_related("contact", "organisation"):
+        notify(
+            Kind.REPORT_REQUESTED,
+            key=f"report-requested:{project.pk}:p{party.pk}",
+            users=_party_users(party),
+            actor=actor,
+            payload=_payload(project, organisation=party.organisation.name),
+            url=reverse("projects:report", kwargs={"pk": project.pk, "party_pk": party.pk}),
+            group=_group(project),
+        )
+
+
+def case_study_published(case_study, *, actor) -> None:
+    project = case_study.project
+    notify(
+        Kind.CASE_STUDY_PUBLISHED,
+        key=f"case-study-published:{case_study.pk}:{case_study.published_at:%Y%m%d%H%M%S%f}",
+        users=_everyone(project),
+        actor=actor,
+        payload=_payload(project, case_title=case_study.title),
+        url=case_study.get_absolute_url(),
         group=_group(project),
     )

@@ -9,22 +9,29 @@ signature or the last checklist tick), so nobody has to remember a final click.
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import AuditEvent, Membership, OrganisationKind, Posting
+from partners.models import AuditEvent, Membership, OrganisationKind, Posting, Theme
 from partners.services import ServiceError
+from partners.uploads import ProcessedImage, random_image_name
 
 from . import notices
+from .attachments import PreparedAttachment
 from .models import (
     Agreement,
     AgreementSignoff,
+    CaseStudy,
+    CompletionReport,
     Milestone,
     PartyRole,
     Project,
+    ProjectMessage,
     ProjectParty,
     ProjectState,
+    ReportPhoto,
     SafetyChecklist,
 )
 
@@ -238,6 +245,9 @@ def project_complete(*, project: Project, actor: Any) -> bool:
         return False
     _audit(project, actor=actor, action="completed", **{"from": "active", "to": "completed"})
     notices.project_completed(project, actor=actor)
+    notices.reports_requested(project, actor=actor)
+    # Reports written (with consent) while the project was active publish it now.
+    case_study_sync(project=project, actor=actor)
     return True
 
 
@@ -332,3 +342,204 @@ def contacts_left(*, organisation: Any, user: Any) -> int:
         _audit(party.project, actor=user, action="contact_left", party=organisation.pk)
         notices.contact_needed(party)
     return len(parties)
+
+
+# --- Messages ------------------------------------------------------------------------------
+
+MESSAGE_STATES = (ProjectState.FORMING, ProjectState.ACTIVE, ProjectState.COMPLETED)
+
+
+@transaction.atomic
+def message_post(
+    *,
+    project: Project,
+    author: Any,
+    party: ProjectParty | None,
+    body: str,
+    is_progress_note: bool = False,
+    attachment: PreparedAttachment | None = None,
+    mentions: list[Any] = (),  # type: ignore[assignment]
+) -> ProjectMessage:
+    """Add a message (or progress note) to the thread. `attachment` is already validated
+    (projects.attachments) and `mentions` already limited to the project's people; mentioned
+    people and the other parties' contacts are notified in this transaction."""
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError(_("Please write a message."))
+    if project.state not in MESSAGE_STATES:
+        raise ServiceError(_("This project is closed."))
+    message = ProjectMessage(
+        project=project, author=author, party=party, body=body, is_progress_note=is_progress_note
+    )
+    if attachment is not None:
+        message.attachment.save(
+            attachment.storage_name, ContentFile(attachment.content), save=False
+        )
+        message.attachment_name = attachment.download_name
+        message.attachment_type = attachment.content_type
+    try:
+        message.full_clean(exclude=["attachment", "mentions"])
+        message.save()
+    except Exception:
+        # Django has no on-rollback hook; at least the failures raised here leave no file.
+        # (A rollback further up leaves an orphan under a random private name, never served.)
+        if message.attachment:
+            message.attachment.storage.delete(message.attachment.name)
+        raise
+    if mentions:
+        message.mentions.set(mentions)
+    _audit(
+        project,
+        actor=author,
+        action="message_posted",
+        message=message.pk,
+        progress=is_progress_note,
+        attachment=bool(attachment),
+    )
+    notices.message_posted(message, mentioned=list(mentions))
+    return message
+
+
+# --- Completion reports and case studies ---------------------------------------------------
+
+REPORT_STATES = (ProjectState.ACTIVE, ProjectState.COMPLETED)
+REPORT_FIELDS = ("done", "students_involved", "events_held", "funds_used", "next_steps")
+
+
+@transaction.atomic
+def report_save(
+    *,
+    project: Project,
+    party: ProjectParty,
+    actor: Any,
+    data: dict[str, Any],
+    sdgs: list[Theme],
+    add_photos: list[ProcessedImage] = (),  # type: ignore[assignment]
+    remove_photo_ids: list[int] = (),  # type: ignore[assignment]
+    consent_public: bool | None = None,
+) -> CompletionReport:
+    """Create or update a party's completion report. `consent_public` None leaves the
+    consent as it is (members who are not administrators cannot change it). Publishes or
+    unpublishes the case study in the same transaction."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.state not in REPORT_STATES:
+        raise ServiceError(
+            _("A report can be written once the project is active, and not if it was cancelled.")
+        )
+    report = CompletionReport.objects.filter(party=party).first() or CompletionReport(party=party)
+    consent_before = report.consent_public
+    for field in REPORT_FIELDS:
+        setattr(report, field, data[field])
+    if consent_public is not None:
+        report.consent_public = consent_public
+    report.updated_by = actor
+    report.full_clean(exclude=["party"])
+    report.save()
+    report.sdgs.set([theme for theme in sdgs if theme.kind == Theme.Kind.SDG])
+    removed = list(report.photos.filter(pk__in=list(remove_photo_ids)))
+    if len(report.photos.all()) - len(removed) + len(add_photos) > CompletionReport.MAX_PHOTOS:
+        raise ServiceError(
+            _("A report can have at most %(count)s photos.")
+            % {"count": CompletionReport.MAX_PHOTOS}
+        )
+    old_files = [name for photo in removed for name in (photo.image.name, photo.thumbnail.name)]
+    for photo in removed:
+        photo.delete()
+    for image in add_photos:
+        photo = ReportPhoto(report=report, width=image.width, height=image.height)
+        photo.image.save(random_image_name(image.extension), ContentFile(image.content), save=False)
+        small = image.thumbnails.get(512) or next(iter(image.thumbnails.values()), image.content)
+        photo.thumbnail.save(random_image_name(image.extension), ContentFile(small), save=False)
+        photo.save()
+    if old_files:
+        storage = ReportPhoto._meta.get_field("image").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    _audit(
+        locked,
+        actor=actor,
+        action="report_saved",
+        party=party.organisation_id,
+        consent=report.consent_public,
+        **({"consent_changed": True} if consent_before != report.consent_public else {}),
+    )
+    case_study_sync(project=locked, actor=actor)
+    return report
+
+
+def case_study_ready(project: Project) -> bool:
+    """Completed, and every party has a report with consent to publish."""
+    if project.state != ProjectState.COMPLETED:
+        return False
+    parties = list(project.parties.values_list("pk", flat=True))
+    consenting = CompletionReport.objects.filter(party__in=parties, consent_public=True).count()
+    return bool(parties) and consenting == len(parties)
+
+
+def _case_study_content(project: Project) -> dict[str, Any]:
+    parties = list(
+        project.parties.select_related("organisation__prefecture", "report").order_by("pk")
+    )
+    reports = [party.report for party in parties if hasattr(party, "report")]
+    lines = []
+    for party in parties:
+        report = getattr(party, "report", None)
+        if report is not None:
+            lines.append(f"【{party.organisation.name}】{report.done}")
+            if report.next_steps:
+                lines.append(_("Next: %(next)s") % {"next": report.next_steps})
+    lead = project.posting.organisation
+    prefecture_id = lead.prefecture_id or next(
+        (p.organisation.prefecture_id for p in parties if p.organisation.prefecture_id), None
+    )
+    return {
+        "title": project.title[:200],
+        "summary": "\n\n".join(lines),
+        "prefecture_id": prefecture_id,
+        "students_involved": sum(r.students_involved for r in reports),
+        "events_held": max((r.events_held for r in reports), default=0),
+        "organisations": [party.organisation for party in parties],
+        "sdgs": list(
+            Theme.objects.filter(
+                kind=Theme.Kind.SDG,
+                pk__in=CompletionReport.sdgs.through.objects.filter(
+                    completionreport__in=reports
+                ).values("theme_id"),
+            )
+        ),
+        "photos": list(ReportPhoto.objects.filter(report__in=reports)),
+    }
+
+
+def case_study_sync(*, project: Project, actor: Any, notify: bool = True) -> CaseStudy | None:
+    """Publish the case study when ready (regenerated from the current reports), unpublish
+    it when not. Call inside the transaction that changed a report or the project's state.
+    `notify=False` is for demo data."""
+    project.refresh_from_db(fields=["state"])
+    case_study = CaseStudy.objects.select_for_update().filter(project=project).first()
+    if not case_study_ready(project):
+        if case_study is not None and case_study.is_published:
+            case_study.is_published = False
+            case_study.save(update_fields=["is_published", "updated_at"])
+            _audit(project, actor=actor, action="case_study_unpublished", case=case_study.pk)
+        return case_study
+    content = _case_study_content(project)
+    organisations = content.pop("organisations")
+    sdgs = content.pop("sdgs")
+    photos = content.pop("photos")
+    newly = case_study is None or not case_study.is_published
+    if case_study is None:
+        case_study = CaseStudy(project=project)
+    for field, value in content.items():
+        setattr(case_study, field, value)
+    if newly:
+        case_study.is_published = True
+        case_study.published_at = timezone.now()
+    case_study.save()
+    case_study.organisations.set(organisations)
+    case_study.sdgs.set(sdgs)
+    case_study.photos.set(photos)
+    if newly:
+        _audit(project, actor=actor, action="case_study_published", case=case_study.pk)
+        if notify:
+            notices.case_study_published(case_study, actor=actor)
+    return case_study

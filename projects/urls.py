@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("export.csv", views.project_export, name="export"),
     path("calendar/<str:token>.ics", views.user_calendar, name="user_calendar"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/agreement/", views.agreement_edit, name="agreement"),
@@ -19,4 +20,11 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.project_cancel, name="cancel"),
     path("<int:pk>/parties/<int:party_pk>/handover/", views.party_handover, name="handover"),
     path("<int:pk>/calendar.ics", views.project_calendar, name="calendar"),
+    path("<int:pk>/messages/", views.message_list, name="messages"),
+    path(
+        "<int:pk>/messages/<int:message_pk>/attachment/",
+        views.message_attachment,
+        name="message_attachment",
+    ),
+    path("<int:pk>/reports/<int:party_pk>/", views.report_edit, name="report"),
 ]

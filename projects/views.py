@@ -1,32 +1,47 @@
 """Project pages. Every action goes through partners.access (404 for outsiders, 403 for
 parties who may not act) and one service function."""
 
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partners import access
+from partners import access, uploads
 from partners.access import ProjectAction
 from partners.models import AuditEvent
 
-from . import calendar, services
+from . import attachments, calendar, selectors, services
 from .forms import (
     AgreementForm,
     CancelForm,
     ChecklistForm,
     HandoverForm,
+    MessageForm,
     MilestoneForm,
+    ReportForm,
     SignForm,
 )
-from .models import AgreementSignoff, Milestone, Project, ProjectParty, ProjectState
+from .models import (
+    AgreementSignoff,
+    CaseStudy,
+    CompletionReport,
+    Milestone,
+    Project,
+    ProjectParty,
+    ProjectState,
+)
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -62,7 +77,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/project_list.html",
-        {"page_obj": page, "state": state, "states": ProjectState.choices, "feed_url": feed_url},
+        {
+            "page_obj": page,
+            "state": state,
+            "states": ProjectState.choices,
+            "feed_url": feed_url,
+            "can_export": access.is_coordinator(request.user),
+        },
     )
 
 
@@ -90,7 +111,20 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
             ProjectState.ACTIVE,
         )
     checklist = getattr(project, "checklist", None) if project.involves_minors else None
+    my_parties = set(access.user_party_ids(request.user, project))
+    reports = {
+        report.party_id: report
+        for report in CompletionReport.objects.filter(party__project=project).prefetch_related(
+            "sdgs", "photos"
+        )
+    }
+    for party in parties:
+        party.completion_report = reports.get(party.pk)
+        party.can_report = party.pk in my_parties and project.state in services.REPORT_STATES
     return {
+        "case_study": CaseStudy.objects.filter(project=project, is_published=True).first(),
+        "message_count": project.messages.count(),
+        "show_reports": project.state in services.REPORT_STATES,
         "project": project,
         "parties": parties,
         "agreement": agreement,
@@ -301,4 +335,298 @@ def user_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def _ics(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Message thread ------------------------------------------------------------------------
+
+
+@csrf_exempt  # CSRF is checked below, after the size limit is in place (see partners.uploads)
+@require_http_methods(["GET", "POST"])
+@login_required
+def message_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The thread: parties' members and covering coordinators read it, parties' members
+    post. An oversized body is refused before it is read."""
+    project = access.get_project_for(request.user, pk, action=ProjectAction.VIEW)
+    limiter = None
+    if request.method == "POST":
+        if ProjectAction.EDIT not in access.project_capabilities_for(request.user, project):
+            raise PermissionDenied
+        if uploads.request_body_too_large(request, attachments.max_bytes()):
+            # Nothing is read or changed, so there is nothing for CSRF to protect here.
+            return _thread(
+                request,
+                project,
+                form=MessageForm(people=selectors.project_people(project=project)),
+                upload_errors=uploads.too_large_error(attachments.max_bytes()).messages,
+            )
+        limiter = uploads.install_size_limit(request, attachments.max_bytes())
+    return _message_list(request, project=project, limiter=limiter)
+
+
+@csrf_protect
+def _message_list(
+    request: HttpRequest, *, project: Project, limiter: uploads.SizeLimitUploadHandler | None
+) -> HttpResponse:
+    people = selectors.project_people(project=project)
+    if request.method != "POST":
+        return _thread(request, project, form=MessageForm(people=people))
+    form = MessageForm(request.POST, request.FILES, people=people)
+    valid = form.is_valid()
+    if limiter is not None and limiter.exceeded:
+        form.add_error("attachment", uploads.too_large_error(attachments.max_bytes()))
+        valid = False
+    if valid:
+        party_ids = access.user_party_ids(request.user, project)
+        try:
+            services.message_post(
+                project=project,
+                author=request.user,
+                party=ProjectParty.objects.get(pk=party_ids[0]),
+                body=form.cleaned_data["body"],
+                is_progress_note=form.cleaned_data["is_progress_note"],
+                attachment=form.cleaned_data["attachment"],
+                mentions=list(form.cleaned_data["mentions"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your message was posted."))
+                return redirect("projects:messages", pk=project.pk)
+            form = MessageForm(people=people)
+    return _thread(request, project, form=form)
+
+
+def _thread(
+    request: HttpRequest,
+    project: Project,
+    *,
+    form: MessageForm,
+    upload_errors: list[str] = (),  # type: ignore[assignment]
+) -> HttpResponse:
+    """The thread page, or its `message-thread` region for htmx. Form errors come back with
+    status 200 so htmx swaps them in."""
+    progress_only = request.GET.get("filter") == "progress"
+    thread = selectors.message_list_for(project=project, progress_only=progress_only)
+    capabilities = access.project_capabilities_for(request.user, project)
+    context = {
+        "project": project,
+        "page_obj": Paginator(thread, 30).get_page(request.GET.get("page")),
+        "form": form,
+        "upload_errors": upload_errors,
+        "progress_only": progress_only,
+        "can_post": ProjectAction.EDIT in capabilities and project.state in services.MESSAGE_STATES,
+    }
+    template = "projects/message_list.html"
+    if request.htmx:
+        template += "#message-thread"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+@login_required
+def message_attachment(request: HttpRequest, pk: int, message_pk: int) -> FileResponse:
+    """Download an attachment from private storage, after the project access check."""
+    message = access.get_project_message_for(request.user, pk, message_pk)
+    if not message.attachment:
+        raise Http404
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=message.attachment_name or "attachment",
+        content_type=message.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Completion reports --------------------------------------------------------------------
+
+
+def _report_photo_limit() -> int:
+    return CompletionReport.MAX_PHOTOS * settings.LOGO_MAX_BYTES
+
+
+@csrf_exempt  # CSRF is checked below, after the size limit is in place (see partners.uploads)
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """One party's completion report: any member of that party fills it; only its
+    administrators change the consent to publish."""
+    project, party = access.get_project_party_for(request.user, pk, party_pk)
+    limiter = None
+    if request.method == "POST":
+        if uploads.request_body_too_large(request, _report_photo_limit()):
+            return _report_page(
+                request,
+                project,
+                party,
+                form=None,
+                upload_errors=uploads.too_large_error(settings.LOGO_MAX_BYTES).messages,
+            )
+        limiter = uploads.install_size_limit(request, settings.LOGO_MAX_BYTES)
+    return _report_edit(request, project=project, party=party, limiter=limiter)
+
+
+@csrf_protect
+def _report_edit(
+    request: HttpRequest,
+    *,
+    project: Project,
+    party: ProjectParty,
+    limiter: uploads.SizeLimitUploadHandler | None,
+) -> HttpResponse:
+    if project.state not in services.REPORT_STATES:
+        messages.info(
+            request,
+            _("A report can be written once the project is active, and not if it was cancelled."),
+        )
+        return redirect(project)
+    if request.method != "POST":
+        return _report_page(request, project, party, form=None)
+    report = CompletionReport.objects.filter(party=party).first()
+    existing = {photo.pk for photo in report.photos.all()} if report else set()
+    remove_ids = [
+        int(value)
+        for value in request.POST.getlist("remove_photo")
+        if value.isdigit() and int(value) in existing
+    ]
+    may_consent = party.pk in access.user_party_ids(request.user, project, admin=True)
+    form = ReportForm(
+        request.POST,
+        request.FILES,
+        instance=report,
+        may_consent=may_consent,
+        photos_left=CompletionReport.MAX_PHOTOS - len(existing) + len(remove_ids),
+    )
+    valid = form.is_valid()
+    if limiter is not None and limiter.exceeded:
+        for name in limiter.exceeded_field_names:
+            if name in form.fields:
+                form.add_error(name, uploads.too_large_error(settings.LOGO_MAX_BYTES))
+        valid = False
+    images = []
+    if valid:
+        for name in ReportForm.PHOTO_FIELDS:
+            upload = form.cleaned_data.get(name)
+            if not upload:
+                continue
+            try:
+                images.append(
+                    uploads.process_image(
+                        upload,
+                        max_bytes=settings.LOGO_MAX_BYTES,
+                        max_pixels=settings.LOGO_MAX_PIXELS,
+                        thumbnail_sizes=(512,),
+                    )
+                )
+            except ValidationError as exc:
+                form.add_error(name, exc)
+                valid = False
+    if valid:
+        try:
+            services.report_save(
+                project=project,
+                party=party,
+                actor=request.user,
+                data={field: form.cleaned_data[field] for field in services.REPORT_FIELDS},
+                sdgs=list(form.cleaned_data["sdgs"]),
+                add_photos=images,
+                remove_photo_ids=remove_ids,
+                consent_public=form.cleaned_data["consent_public"] if may_consent else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your report was saved. Thank you."))
+            return redirect(reverse("projects:detail", kwargs={"pk": project.pk}) + "#reports")
+    return _report_page(request, project, party, form=form)
+
+
+def _report_page(
+    request: HttpRequest,
+    project: Project,
+    party: ProjectParty,
+    *,
+    form: ReportForm | None,
+    upload_errors: list[str] = (),  # type: ignore[assignment]
+) -> HttpResponse:
+    report = CompletionReport.objects.filter(party=party).prefetch_related("photos", "sdgs").first()
+    photos = list(report.photos.all()) if report else []
+    may_consent = party.pk in access.user_party_ids(request.user, project, admin=True)
+    if form is None:
+        form = ReportForm(
+            instance=report,
+            may_consent=may_consent,
+            photos_left=CompletionReport.MAX_PHOTOS - len(photos),
+        )
+    return render(
+        request,
+        "projects/report_form.html",
+        {
+            "project": project,
+            "party": party,
+            "form": form,
+            "photos": photos,
+            "upload_errors": upload_errors,
+        },
+    )
+
+
+# --- CSV export for coordinators -----------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@require_GET
+@access.coordinator_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    """The projects in the coordinator's region as CSV (UTF-8 with BOM, so Excel reads the
+    Japanese correctly)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("ID"),
+            _("Title"),
+            _("State"),
+            _("Organisations"),
+            _("Created"),
+            _("State changed"),
+            _("Milestones"),
+        ]
+    )
+    for project in selectors.project_export_list_for(user=request.user):
+        writer.writerow(
+            [
+                project.pk,
+                _cell(project.title),
+                project.get_state_display(),
+                _cell(" / ".join(party.organisation.name for party in project.parties.all())),
+                _when(project.created_at),
+                _when(project.state_changed_at),
+                project.milestone_count,
+            ]
+        )
     return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("notifications/", include("sankangaku.notifications.urls")),
     path("projects/", include("projects.urls")),
+    path("cases/", include("projects.case_urls")),
     path("", include("partners.urls")),
 ]
 
