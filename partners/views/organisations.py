@@ -92,6 +92,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @access.organisation_action(Action.VIEW)
 def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    from projects.selectors import case_study_list_for_organisation  # projects build on us
+
     capabilities = access.capabilities_for(request.user, organisation)
     return render(
         request,
@@ -106,6 +108,9 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "postings": selectors.posting_public_list_for_organisation(
                 user=request.user, organisation=organisation
             )[:12],
+            "case_studies": case_study_list_for_organisation(organisation=organisation)
+            .select_related("prefecture")
+            .prefetch_related("photos", "organisations", "sdgs")[:6],
         },
     )
 

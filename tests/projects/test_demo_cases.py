@@ -39,3 +39,15 @@ def test_demo_data_shows_on_the_public_case_list(client, reference_data):
     call_command("seed_demo", stdout=out)
     assert CaseStudy.objects.count() == len(demo_data.DEMO_CASES)
     assert f"{len(demo_data.DEMO_CASES)} case studies (0 new)" in out.getvalue()
+
+
+def test_organisation_profile_lists_its_case_studies(client, reference_data):
+    from django.core.management import call_command
+
+    from projects.models import CaseStudy
+
+    call_command("seed_demo", verbosity=0)
+    case = CaseStudy.objects.filter(is_published=True).first()
+    organisation = case.organisations.first()
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert case.get_absolute_url() in page
