@@ -27,6 +27,7 @@ Signals (each in [0, 1]):
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,6 +126,54 @@ class Triad:
     score: float
     members: tuple[Candidate, Candidate]
     fit: float
+
+
+@dataclass
+class _Query:
+    """What one query posting costs to compute once and can reuse across `rank` calls (the
+    pair list, then each kind of the triads): its vectors, its raw text cosines against
+    every organisation, and the structured signals of each candidate row already seen."""
+
+    key: tuple
+    post: Post
+    vector: sparse.csr_matrix
+    complement: np.ndarray
+    shared: np.ndarray
+    ngram: np.ndarray
+    point: tuple[float, float] | None
+    prefecture: int | None
+    municipality: str | None
+    words: frozenset[str]
+    # row → None (a rule excludes the pair) or (structured signals, distance, best posting)
+    fits: dict[int, tuple[dict[str, float], float | None, Post | None] | None] = field(
+        default_factory=dict
+    )
+
+
+# How many query postings an Index remembers (_Query): one posting's proposals need one;
+# a few more let callers interleave postings without recomputing.
+QUERY_CACHE_SIZE = 4
+# Fields of a Post that the structured signals and the rules read (the query cache's key).
+_QUERY_FIELDS = (
+    "id",
+    "org_id",
+    "direction",
+    "text",
+    "themes",
+    "prefecture",
+    "municipality",
+    "lat",
+    "lng",
+    "online_ok",
+    "nationwide",
+    "starts_on",
+    "ends_on",
+    "budget_next_year",
+    "funding_route",
+    "student_count",
+    "budget_min",
+    "budget_max",
+)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -310,24 +359,77 @@ class Index:
         self.vocabulary = np.array(self.words.get_feature_names_out())
         for matrix in (self.offer_matrix, self.need_matrix, self.char_matrix):
             matrix.sort_indices()  # row operations below intersect sorted index arrays
-        self._slices: dict[tuple[str, ...], tuple[np.ndarray, ...]] = {}
+        # Feature × organisation copies (inverted lists): a query touches only the
+        # organisations sharing one of its features instead of every stored entry, and
+        # sums each cosine in the same (feature) order as matrix @ vector.T did.
+        self.offer_by_feature = self.offer_matrix.T.tocsr()
+        self.need_by_feature = self.need_matrix.T.tocsr()
+        self.char_by_feature = self.char_matrix.T.tocsr()
+        self._kind_rows: dict[tuple[str, ...], np.ndarray] = {}
+        self._queries: OrderedDict[int, _Query] = OrderedDict()
+        self._vectors: dict[int, tuple[Post, sparse.csr_matrix, sparse.csr_matrix]] = {}
 
-    def _kind_slice(self, kinds: Sequence[str]) -> tuple:
-        """Rows of organisations of these kinds and their matrices, sliced once (slicing a
-        large sparse matrix per query would copy it every time)."""
+    def prepare(self, posts: Sequence[Post]) -> None:
+        """Vectorise many query postings in one call (the vectorisers' per-call overhead
+        exceeds their per-document cost); their next `rank` uses these vectors. Replaces
+        what an earlier call prepared, so memory stays bounded by one batch."""
+        words = self.words.transform([post.tokens for post in posts])
+        chars = self.chars.transform([post.text or " ".join(post.tokens) for post in posts])
+        self._vectors = {id(post): (post, words[i], chars[i]) for i, post in enumerate(posts)}
+
+    def _rows_of(self, kinds: Sequence[str]) -> np.ndarray:
+        """Rows (sorted) of the organisations of these kinds."""
         key = tuple(sorted(kinds))
-        if key not in self._slices:
-            rows = np.flatnonzero(np.isin(self.kind, key))
-            self._slices[key] = (
-                rows,
-                self.offer_matrix[rows],
-                self.need_matrix[rows],
-                self.char_matrix[rows],
-            )
-        return self._slices[key]
+        if key not in self._kind_rows:
+            self._kind_rows[key] = np.flatnonzero(np.isin(self.kind, key))
+        return self._kind_rows[key]
 
-    def _cosines(self, matrix: sparse.csr_matrix, vector: sparse.csr_matrix) -> np.ndarray:
-        return (matrix @ vector.T).toarray().ravel()
+    def _query(self, post: Post) -> _Query:
+        """The query posting's vectors and raw text cosines against every organisation,
+        computed once and reused while the posting is unchanged (see QUERY_CACHE_SIZE)."""
+        key = (
+            *(getattr(post, name) for name in _QUERY_FIELDS),
+            id(post.tokens),
+            len(post.tokens),
+        )
+        cached = self._queries.get(id(post))
+        if cached is not None and cached.post is post and cached.key == key:
+            self._queries.move_to_end(id(post))
+            return cached
+        prepared = self._vectors.get(id(post))
+        if prepared is not None and prepared[0] is post:
+            _post, vector, char_vector = prepared
+        else:
+            vector = self.words.transform([post.tokens])
+            char_vector = self.chars.transform([post.text or " ".join(post.tokens)])
+        vector.sort_indices()
+        char_vector.sort_indices()
+        offers = _cosines(vector, self.offer_by_feature)
+        needs = _cosines(vector, self.need_by_feature)
+        complement, shared = (offers, needs) if post.direction == "issue" else (needs, offers)
+        query_org = self.orgs[post.org_id]
+        if post.lat is not None:
+            point: tuple[float, float] | None = (post.lat, post.lng)  # type: ignore[assignment]
+        elif query_org.lat is not None:
+            point = (query_org.lat, query_org.lng)  # type: ignore[assignment]
+        else:
+            point = None
+        query = _Query(
+            key=key,
+            post=post,
+            vector=vector,
+            complement=complement,
+            shared=shared,
+            ngram=_cosines(char_vector, self.char_by_feature),
+            point=point,
+            prefecture=post.prefecture or query_org.prefecture,
+            municipality=post.municipality or query_org.municipality,
+            words=frozenset(post.tokens),
+        )
+        self._queries[id(post)] = query
+        while len(self._queries) > QUERY_CACHE_SIZE:
+            self._queries.popitem(last=False)
+        return query
 
     # -- ranking -------------------------------------------------------------------------
 
@@ -343,20 +445,17 @@ class Index:
         """The best organisations for `post`, of `kind` (or of every partner kind).
 
         The text signals are computed for every organisation of the wanted kinds; the
-        structured signals for a shortlist of the best by text (default 20 × limit, at least
-        200), which keeps one query fast at 100,000 organisations."""
+        structured signals for a shortlist of the best by text (default 5 × limit, at least
+        60), which keeps one query fast at 100,000 organisations. Repeated calls for the same
+        posting (another kind, another limit) reuse its text cosines and the structured
+        signals of candidates already seen; only the returned candidates get their shared
+        words and rounded figures."""
         query_org = self.orgs[post.org_id]
         kinds = (kind,) if kind else PARTNER_KINDS[query_org.kind]
-        rows, offers, needs, chars = self._kind_slice(kinds)
+        rows = self._rows_of(kinds)
         if rows.size == 0:
             return []
-        vector = self.words.transform([post.tokens])
-        vector.sort_indices()
-        char_vector = self.chars.transform([post.text or " ".join(post.tokens)])
-        target, other = (offers, needs) if post.direction == "issue" else (needs, offers)
-        complement = self._cosines(target, vector)
-        shared = self._cosines(other, vector)
-        ngram = self._cosines(chars, char_vector)
+        query = self._query(post)
         excluded = np.zeros(rows.size, dtype=bool)
         for org_id in (post.org_id, *exclude_org_ids):
             row = self.row.get(org_id)
@@ -364,12 +463,12 @@ class Index:
                 at = np.searchsorted(rows, row)
                 if at < rows.size and rows[at] == row:
                     excluded[at] = True
-        signals = {
-            "complement": _scaled(complement),
-            "shared_goal": _scaled(shared),
-            "ngram": _scaled(ngram),
-        }
-        score = sum(self.weights[name] * values for name, values in signals.items())
+        # Scaled by the best of these kinds (excluded rows included, as always).
+        complement = _scaled(query.complement[rows])
+        shared = _scaled(query.shared[rows])
+        ngram = _scaled(query.ngram[rows])
+        w = self.weights
+        score = w["complement"] * complement + w["shared_goal"] * shared + w["ngram"] * ngram
         score[excluded] = -np.inf
         # The cheap text score picks a shortlist; the structured signals refine it.
         size = shortlist if shortlist is not None else max(60, limit * 5)
@@ -378,26 +477,44 @@ class Index:
             return []
         top = np.argpartition(-score, size - 1)[:size] if size < rows.size else np.arange(rows.size)
         top = top[np.lexsort((rows[top], -score[top]))]
-        candidates = []
-        for i in top:
+        scored = []
+        for i in top.tolist():
             row = int(rows[i])
-            org = self.orgs[self.org_ids[row]]
-            # The rule applies whichever side asks for the donation.
-            if not funding_allowed(post, query_org, org) or not all(
-                funding_allowed(other, org, query_org)
-                for other in self.posts_by_org.get(org.id, [])
-                if other.direction != post.direction
-            ):
+            fit = self._structured(query, row)
+            if fit is None:
                 continue
-            candidates.append(
-                self._candidate(
-                    post, org, row, {name: float(v[i]) for name, v in signals.items()}, vector
-                )
+            structured, _distance, _best = fit
+            # The same sum, in the same order, as Σ over SIGNALS of weight · signal.
+            total = 0.0
+            total += w["complement"] * float(complement[i])
+            total += w["shared_goal"] * float(shared[i])
+            total += w["ngram"] * float(ngram[i])
+            total += w["theme"] * structured["theme"]
+            total += w["geography"] * structured["geography"]
+            total += w["timing"] * structured["timing"]
+            total += w["scale"] * structured["scale"]
+            org_id = self.org_ids[row]
+            if self.orgs[org_id].is_new:
+                total += 0.01  # a fair chance for newcomers (tie-breaker, not a boost)
+            scored.append((round(total, 6), org_id, row, i))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [
+            self._candidate(
+                query,
+                row,
+                rounded,
+                {
+                    "complement": float(complement[i]),
+                    "shared_goal": float(shared[i]),
+                    "ngram": float(ngram[i]),
+                },
             )
-        candidates.sort(key=lambda c: (-c.score, c.org_id))
-        return candidates[:limit]
+            for rounded, _org_id, row, i in scored[:limit]
+        ]
 
-    def _best_post(self, post: Post, org_id: int) -> Post | None:
+    def _best_post(
+        self, post: Post, org_id: int, words: frozenset[str] | None = None
+    ) -> Post | None:
         """The candidate's posting in the complementary direction that shares most words."""
         wanted = "strength" if post.direction == "issue" else "issue"
         options = [p for p in self.posts_by_org.get(org_id, []) if p.direction == wanted]
@@ -405,56 +522,68 @@ class Index:
             options = self.posts_by_org.get(org_id, [])
         if not options:
             return None
-        words = set(post.tokens)
-        return max(options, key=lambda p: (len(words & set(p.tokens)), -p.id))
+        if len(options) == 1:
+            return options[0]
+        words = words if words is not None else frozenset(post.tokens)
+        return max(options, key=lambda p: (len(words.intersection(p.tokens)), -p.id))
 
-    def _candidate(
-        self,
-        post: Post,
-        org: Org,
-        row: int,
-        signals: dict[str, float],
-        vector: sparse.csr_matrix,
-    ) -> Candidate:
-        best = self._best_post(post, org.id)
+    def _structured(
+        self, query: _Query, row: int
+    ) -> tuple[dict[str, float], float | None, Post | None] | None:
+        """The rules and the structured signals for one candidate row (None: excluded),
+        remembered for the query posting."""
+        if row in query.fits:
+            return query.fits[row]
+        post = query.post
+        query_org = self.orgs[post.org_id]
+        org = self.orgs[self.org_ids[row]]
+        # The rule applies whichever side asks for the donation.
+        if not funding_allowed(post, query_org, org) or not all(
+            funding_allowed(other, org, query_org)
+            for other in self.posts_by_org.get(org.id, [])
+            if other.direction != post.direction
+        ):
+            query.fits[row] = None
+            return None
+        best = self._best_post(post, org.id, query.words)
         themes = self.theme_sets[row]
         union = post.themes | themes
-        signals["theme"] = len(post.themes & themes) / len(union) if union else 0.0
-        point = (
-            (post.lat, post.lng)
-            if post.lat is not None
-            else (
-                (self.orgs[post.org_id].lat, self.orgs[post.org_id].lng)
-                if self.orgs[post.org_id].lat is not None
-                else None
-            )
-        )
         other_pref = best.prefecture if best and best.prefecture else org.prefecture
         other_muni = best.municipality if best and best.municipality else org.municipality
         other_point = (org.lat, org.lng) if org.lat is not None else None
         geo, distance = geography_score(
-            post.prefecture or self.orgs[post.org_id].prefecture,
-            post.municipality or self.orgs[post.org_id].municipality,
-            point,
+            query.prefecture,
+            query.municipality,
+            query.point,
             other_pref,
             other_muni,
-            other_point,
+            other_point,  # type: ignore[arg-type]
             online=post.online_ok or bool(best and best.online_ok),
             nationwide=post.nationwide or bool(best and best.nationwide),
         )
-        signals["geography"] = geo
-        signals["timing"] = timing_score(post, best, today=self.today)
-        signals["scale"] = scale_score(post, best)
-        score = sum(self.weights[name] * signals[name] for name in SIGNALS)
-        if org.is_new:
-            score += 0.01  # a fair chance for newcomers (tie-breaker, not a boost)
+        structured = {
+            "theme": len(post.themes & themes) / len(union) if union else 0.0,
+            "geography": geo,
+            "timing": timing_score(post, best, today=self.today),
+            "scale": scale_score(post, best),
+        }
+        query.fits[row] = (structured, distance, best)
+        return query.fits[row]
+
+    def _candidate(
+        self, query: _Query, row: int, score: float, text: dict[str, float]
+    ) -> Candidate:
+        """A returned candidate with its rounded figures and explanation."""
+        structured, distance, best = query.fits[row]  # type: ignore[misc]
+        post = query.post
+        signals = {**text, **structured}
         offers = self.offer_matrix if post.direction == "issue" else self.need_matrix
         return Candidate(
-            org_id=org.id,
-            score=round(float(score), 6),
+            org_id=self.org_ids[row],
+            score=score,
             signals={k: round(v, 4) for k, v in signals.items()},
-            shared_words=self._shared_words(vector, offers, row),
-            shared_themes=sorted(post.themes & themes),
+            shared_words=self._shared_words(query.vector, offers, row),
+            shared_themes=sorted(post.themes & self.theme_sets[row]),
             distance_km=round(distance, 1) if distance is not None else None,
             posting_id=best.id if best else None,
         )
@@ -473,15 +602,19 @@ class Index:
 
     def triads(self, post: Post, *, limit: int = 10, beam: int = 15) -> list[Triad]:
         """Three-way proposals for `post`: the two other kinds, each fitting the posting and
-        each other. Beam search over the top `beam` candidates of each kind."""
+        each other. Beam search over the top `beam` candidates of each kind (the per-kind
+        ranks reuse the posting's text cosines and structured signals from `rank`)."""
         query_kind = self.orgs[post.org_id].kind
         first_kind, second_kind = PARTNER_KINDS[query_kind]
         firsts = self.rank(post, kind=first_kind, limit=beam)
         seconds = self.rank(post, kind=second_kind, limit=beam)
+        if not firsts or not seconds:
+            return []
+        fits = self.pair_fits([a.org_id for a in firsts], [b.org_id for b in seconds])
         triads = []
-        for a in firsts:
-            for b in seconds:
-                fit = self.pair_fit(a.org_id, b.org_id)
+        for i, a in enumerate(firsts):
+            for j, b in enumerate(seconds):
+                fit = float(fits[i, j])
                 score = 0.4 * a.score + 0.4 * b.score + 0.2 * fit
                 triads.append(
                     Triad(
@@ -496,22 +629,42 @@ class Index:
 
     def pair_fit(self, a_id: int, b_id: int) -> float:
         """How well two candidate organisations fit each other: text and place."""
-        ra, rb = self.row[a_id], self.row[b_id]
-        text = max(
-            float(_row_overlap(self.offer_matrix, ra, self.need_matrix, rb)[1].sum()),
-            float(_row_overlap(self.need_matrix, ra, self.offer_matrix, rb)[1].sum()),
-            float(_row_overlap(self.char_matrix, ra, self.char_matrix, rb)[1].sum()),
+        return float(self.pair_fits([a_id], [b_id])[0, 0])
+
+    def pair_fits(self, a_ids: Sequence[int], b_ids: Sequence[int]) -> np.ndarray:
+        """pair_fit for every (a, b) of a_ids × b_ids at once (three small sparse products
+        instead of three row intersections per pair)."""
+        ra = [self.row[a] for a in a_ids]
+        rb = [self.row[b] for b in b_ids]
+        text = np.maximum.reduce(
+            [
+                (self.offer_matrix[ra] @ self.need_matrix[rb].T).toarray(),
+                (self.need_matrix[ra] @ self.offer_matrix[rb].T).toarray(),
+                (self.char_matrix[ra] @ self.char_matrix[rb].T).toarray(),
+            ]
         )
-        a, b = self.orgs[a_id], self.orgs[b_id]
-        geo, _distance = geography_score(
-            a.prefecture,
-            a.municipality,
-            (a.lat, a.lng) if a.lat is not None else None,
-            b.prefecture,
-            b.municipality,
-            (b.lat, b.lng) if b.lat is not None else None,
-        )
-        return 0.5 * min(1.0, text * 2) + 0.5 * geo
+        fits = np.empty((len(ra), len(rb)))
+        for i, a_id in enumerate(a_ids):
+            a = self.orgs[a_id]
+            for j, b_id in enumerate(b_ids):
+                b = self.orgs[b_id]
+                geo, _distance = geography_score(
+                    a.prefecture,
+                    a.municipality,
+                    (a.lat, a.lng) if a.lat is not None else None,  # type: ignore[arg-type]
+                    b.prefecture,
+                    b.municipality,
+                    (b.lat, b.lng) if b.lat is not None else None,  # type: ignore[arg-type]
+                )
+                fits[i, j] = 0.5 * min(1.0, float(text[i, j]) * 2) + 0.5 * geo
+        return fits
+
+
+def _cosines(vector: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.ndarray:
+    """vector (1 × features) against every organisation (by_feature: features × orgs)."""
+    if vector.nnz == 0:
+        return np.zeros(by_feature.shape[1])
+    return (vector @ by_feature).toarray().ravel()
 
 
 def _fit(vectorizer: TfidfVectorizer, documents: list, *, placeholder: list) -> TfidfVectorizer:
@@ -542,13 +695,21 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 def rerank_for_diversity(
-    lists: dict[int, list[Candidate]], *, cap: int = 0, penalty: float = 0.03
+    lists: dict[int, list[Candidate]],
+    *,
+    cap: int = 0,
+    penalty: float = 0.03,
+    exposure: dict[int, int] | None = None,
 ) -> dict[int, list[Candidate]]:
     """Across many postings' lists, keep one large organisation from filling every list:
     each further appearance of an organisation costs `penalty` (so it sinks gently), and
     with `cap` > 0 it appears in at most `cap` lists. Lists are processed in id order so the
-    result is deterministic."""
-    exposure: dict[int, int] = {}
+    result is deterministic.
+
+    `exposure` (organisation id → appearances so far) is read and updated in place: passing
+    the same dict for consecutive batches of postings, in ascending id order, gives the same
+    result as one call over all of them, without holding every list in memory."""
+    exposure = exposure if exposure is not None else {}
     result: dict[int, list[Candidate]] = {}
     for posting_id in sorted(lists):
         adjusted = []

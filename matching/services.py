@@ -8,11 +8,12 @@ text at once and new candidates appear within that age (and at every full recomp
 
 from __future__ import annotations
 
+import enum
+import json
 import time
-from dataclasses import asdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,9 @@ from .models import MatchProposal
 
 PAIRS_PER_POSTING = 10
 TRIADS_PER_POSTING = 10
+# The full recompute ranks and stores this many postings per transaction.
+RECOMPUTE_BATCH = 500
+STORE_BATCH_ROWS = 2000
 
 _cache: dict[str, object] = {}
 
@@ -62,59 +66,127 @@ def _with_query(index: Index, posting: Posting) -> None:
 
 
 def _breakdown(candidate: Candidate) -> dict:
-    data = asdict(candidate)
-    data.pop("org_id")
-    return data
+    """What a stored proposal keeps of a candidate (the fields of Candidate but org_id)."""
+    return {
+        "score": candidate.score,
+        "signals": candidate.signals,
+        "shared_words": candidate.shared_words,
+        "shared_themes": candidate.shared_themes,
+        "distance_km": candidate.distance_km,
+        "posting_id": candidate.posting_id,
+    }
 
 
-def _store(posting: Posting, pairs: list[Candidate], triads: list[Triad]) -> int:
-    """Replace the posting's suggested proposals; keep rows people have acted on."""
-    with transaction.atomic():
-        kept = MatchProposal.objects.filter(posting=posting).exclude(
-            state=MatchProposal.State.SUGGESTED
+def _proposal_rows(
+    posting_id: int, pairs: list[Candidate], triads: list[Triad], acted: set[tuple]
+) -> list[dict[str, object]]:
+    """The new suggested rows of one posting, as field values (attname → value)."""
+    rows: list[dict[str, object]] = []
+    for rank, candidate in enumerate(pairs, start=1):
+        if (posting_id, "pair", candidate.org_id, None) in acted:
+            continue
+        rows.append(
+            {
+                "posting_id": posting_id,
+                "kind": MatchProposal.Kind.PAIR.value,
+                "partner_id": candidate.org_id,
+                "partner_posting_id": candidate.posting_id,
+                "score": candidate.score,
+                "rank": rank,
+                "breakdown": _breakdown(candidate),
+                "engine_version": ENGINE_VERSION,
+            }
         )
-        acted = {(p.kind, p.partner_id, p.second_partner_id) for p in kept}
-        MatchProposal.objects.filter(posting=posting, state=MatchProposal.State.SUGGESTED).delete()
+    for rank, triad in enumerate(triads, start=1):
+        first, second = triad.members
+        if (posting_id, "triad", first.org_id, second.org_id) in acted:
+            continue
+        rows.append(
+            {
+                "posting_id": posting_id,
+                "kind": MatchProposal.Kind.TRIAD.value,
+                "partner_id": first.org_id,
+                "partner_posting_id": first.posting_id,
+                "second_partner_id": second.org_id,
+                "second_partner_posting_id": second.posting_id,
+                "score": triad.score,
+                "rank": rank,
+                "breakdown": {
+                    "fit": triad.fit,
+                    "first": _breakdown(first),
+                    "second": _breakdown(second),
+                },
+                "engine_version": ENGINE_VERSION,
+            }
+        )
+    return rows
+
+
+def _store(results: dict[int, tuple[list[Candidate], list[Triad]]]) -> int:
+    """Replace the suggested proposals of these postings (posting id → (pairs, triads)) in
+    one transaction and a fixed number of queries; keep rows people have acted on. Postings
+    deleted meanwhile are skipped. Returns the number of stored suggestions."""
+    if not results:
+        return 0
+    with transaction.atomic():
+        posting_ids = set(Posting.objects.filter(pk__in=list(results)).values_list("pk", flat=True))
+        acted = set(
+            MatchProposal.objects.filter(posting_id__in=posting_ids)
+            .exclude(state=MatchProposal.State.SUGGESTED)
+            .values_list("posting_id", "kind", "partner_id", "second_partner_id")
+        )
+        # Only the ids: a model pointing at proposals (SET_NULL) makes Django fetch the rows
+        # before deleting them, and the JSON breakdowns are large.
+        MatchProposal.objects.filter(
+            posting_id__in=posting_ids, state=MatchProposal.State.SUGGESTED
+        ).only("pk").delete()
         rows = []
-        for rank, candidate in enumerate(pairs, start=1):
-            if ("pair", candidate.org_id, None) in acted:
-                continue
-            rows.append(
-                MatchProposal(
-                    posting=posting,
-                    kind=MatchProposal.Kind.PAIR,
-                    partner_id=candidate.org_id,
-                    partner_posting_id=candidate.posting_id,
-                    score=candidate.score,
-                    rank=rank,
-                    breakdown=_breakdown(candidate),
-                    engine_version=ENGINE_VERSION,
-                )
-            )
-        for rank, triad in enumerate(triads, start=1):
-            first, second = triad.members
-            if ("triad", first.org_id, second.org_id) in acted:
-                continue
-            rows.append(
-                MatchProposal(
-                    posting=posting,
-                    kind=MatchProposal.Kind.TRIAD,
-                    partner_id=first.org_id,
-                    partner_posting_id=first.posting_id,
-                    second_partner_id=second.org_id,
-                    second_partner_posting_id=second.posting_id,
-                    score=triad.score,
-                    rank=rank,
-                    breakdown={
-                        "fit": triad.fit,
-                        "first": _breakdown(first),
-                        "second": _breakdown(second),
-                    },
-                    engine_version=ENGINE_VERSION,
-                )
-            )
-        MatchProposal.objects.bulk_create(rows)
+        for posting_id, (pairs, triads) in results.items():
+            if posting_id in posting_ids:
+                rows.extend(_proposal_rows(posting_id, pairs, triads, acted))
+        _insert(rows)
     return len(rows)
+
+
+def _insert(rows: list[dict[str, object]]) -> None:
+    """Insert new MatchProposal rows given as field values (unset fields get their model
+    default; auto_now fields now). On PostgreSQL through COPY: bulk_create builds a model
+    per row and sends the JSON breakdowns as escaped text arrays (UNNEST), which cost more
+    CPU than ranking the posting; COPY streams the rows as they are."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(MatchProposal)]
+    if connection.vendor != "postgresql":
+        MatchProposal.objects.bulk_create(
+            [MatchProposal(**row) for row in rows], batch_size=STORE_BATCH_ROWS
+        )
+        return
+    now = timezone.now()
+    fields = [f for f in MatchProposal._meta.concrete_fields if not f.primary_key]
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    for name, value in defaults.items():
+        if isinstance(value, enum.Enum):  # choices (state): psycopg would send the name
+            defaults[name] = value.value
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(MatchProposal._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            values = []
+            for field in fields:
+                value = row.get(field.attname, defaults[field.attname])
+                if field.attname in json_fields:
+                    value = json.dumps(value)
+                values.append(value)
+            copy.write_row(values)
 
 
 def _existing_postings(index: Index, posting_ids: list[int]) -> list[int]:
@@ -140,29 +212,39 @@ def proposals_compute_for_posting(*, posting_id: int, index: Index | None = None
     post = index.posts[posting.pk]
     pairs = index.rank(post, limit=PAIRS_PER_POSTING)
     triads = index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
-    return _store(posting, pairs, triads)
+    return _store({posting.pk: (pairs, triads)})
 
 
 def proposals_recompute_all(*, chunk: list[int] | None = None) -> dict[str, float]:
     """Recompute every open posting's proposals from one fresh index, re-ranked across
     postings so one large organisation does not fill every list. `chunk` limits the work to
-    some postings (parallel workers each take a chunk)."""
+    some postings (parallel workers each take a chunk).
+
+    Postings go in ascending id order, RECOMPUTE_BATCH at a time: each batch is ranked
+    (pairs and triads share the posting's text work), re-ranked for diversity with the
+    exposure carried over from the batches before (the same result as one pass over all),
+    and stored in one transaction."""
     started = time.perf_counter()
     index = index_get(fresh=True)
     posting_ids = sorted(
         chunk if chunk is not None else matchable_postings().values_list("pk", flat=True)
     )
     posting_ids = _existing_postings(index, posting_ids)
-    pairs = {pk: index.rank(index.posts[pk], limit=PAIRS_PER_POSTING * 2) for pk in posting_ids}
-    pairs = {
-        pk: candidates[:PAIRS_PER_POSTING] for pk, candidates in rerank_for_diversity(pairs).items()
-    }
-    postings = Posting.objects.in_bulk(posting_ids)
+    exposure: dict[int, int] = {}
     stored = 0
-    for pk in posting_ids:
-        post = index.posts[pk]
-        triads = index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
-        stored += _store(postings[pk], pairs[pk], triads)
+    for start in range(0, len(posting_ids), RECOMPUTE_BATCH):
+        batch = posting_ids[start : start + RECOMPUTE_BATCH]
+        index.prepare([index.posts[pk] for pk in batch])
+        pairs: dict[int, list[Candidate]] = {}
+        triads: dict[int, list[Triad]] = {}
+        for pk in batch:
+            post = index.posts[pk]
+            pairs[pk] = index.rank(post, limit=PAIRS_PER_POSTING * 2)
+            triads[pk] = (
+                index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
+            )
+        pairs = rerank_for_diversity(pairs, exposure=exposure)
+        stored += _store({pk: (pairs[pk][:PAIRS_PER_POSTING], triads[pk]) for pk in batch})
     closed = (
         MatchProposal.objects.filter(state=MatchProposal.State.SUGGESTED)
         .exclude(posting__status=PostingStatus.OPEN)
@@ -209,6 +291,7 @@ def proposal_request_introduction(*, proposal: MatchProposal, user: object, mess
         requested_by=user,
         requested_at=timezone.now(),
         request_message=message,
+        state_changed_at=timezone.now(),
     )
     if not updated:
         if proposal.state == MatchProposal.State.SUGGESTED:
@@ -218,7 +301,7 @@ def proposal_request_introduction(*, proposal: MatchProposal, user: object, mess
         actor=user,
         organisation=proposal.posting.organisation,
         action="proposal.requested",
-        data={"proposal": proposal.pk},
+        data={"proposal": proposal.pk, "from": "suggested", "to": "requested", "note": message},
     )
     proposal.refresh_from_db()
     notices.introduction_requested(proposal, actor=user)

@@ -18,8 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .kinds import SPECS, Channel
-from .models import EmailState, Notification
-from .preferences import channel_for
+from .models import EmailState, Notification, Preference
 from .rendering import email_for
 
 logger = logging.getLogger(__name__)
@@ -60,11 +59,14 @@ def deliver(notification_id: int) -> str:
         return Outcome.NOT_CLAIMED
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     rows = Notification.objects.filter(pk=notification_id)
-    # The person may have switched this kind off since the event.
+    # The person may have switched this kind off since the event. Role defaults never say
+    # "in the portal only", so only an explicit preference can (one cheap query per email).
     if (
         notification.recipient_id
         and not SPECS[notification.kind].transactional
-        and channel_for(notification.recipient, notification.kind) == Channel.IN_APP
+        and Preference.objects.filter(
+            user_id=notification.recipient_id, kind=notification.kind, channel=Channel.IN_APP
+        ).exists()
     ):
         rows.update(email_state=EmailState.SKIPPED, secret_url="")
         return Outcome.SKIPPED

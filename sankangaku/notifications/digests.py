@@ -15,8 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .kinds import SPECS, Channel
-from .models import Digest, EmailState, Notification
-from .preferences import channel_for
+from .models import Digest, EmailState, Notification, Preference
 from .rendering import digest_email_for
 
 logger = logging.getLogger(__name__)
@@ -66,10 +65,13 @@ def digest_deliver(*, user_id: int, cadence: str, now: datetime | None = None) -
     )
     user = digest.recipient
     # Kinds switched off since they were recorded stay in the inbox only.
+    switched_off = set(
+        Preference.objects.filter(user=user, channel=Channel.IN_APP).values_list("kind", flat=True)
+    )
     off = [
         item.pk
         for item in items
-        if not SPECS[item.kind].transactional and channel_for(user, item.kind) == Channel.IN_APP
+        if not SPECS[item.kind].transactional and item.kind in switched_off
     ]
     if off:
         Notification.objects.filter(pk__in=off).update(email_state=EmailState.SKIPPED)

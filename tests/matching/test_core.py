@@ -592,6 +592,67 @@ def test_pair_fit_prefers_near_and_related_partners():
     assert 0.0 <= index.pair_fit(2, 4) <= 1.0
 
 
+def test_pair_fits_gives_every_pair_fit_at_once():
+    index, _issue = triad_index()
+    fits = index.pair_fits([2, 3], [4, 5])
+    for i, a in enumerate([2, 3]):
+        for j, b in enumerate([4, 5]):
+            assert math.isclose(fits[i, j], index.pair_fit(a, b))
+
+
+def _summary(candidates):
+    return [
+        (c.org_id, c.score, c.signals, c.shared_words, c.shared_themes, c.posting_id)
+        for c in candidates
+    ]
+
+
+def test_rank_reuses_a_posting_s_work_without_changing_results():
+    index, issue = triad_index()
+    first_triads = [(t.org_ids, t.score) for t in index.triads(issue)]
+    pairs = _summary(index.rank(issue))
+    by_kind = _summary(index.rank(issue, kind="school"))
+
+    fresh, fresh_issue = triad_index()  # nothing cached
+    assert _summary(fresh.rank(fresh_issue, kind="school")) == by_kind
+    assert _summary(fresh.rank(fresh_issue)) == pairs
+    assert [(t.org_ids, t.score) for t in fresh.triads(fresh_issue)] == first_triads
+
+
+def test_rank_sees_a_changed_query_posting():
+    index, issue = triad_index()
+    before = index.rank(issue, kind="company")
+    changed = replace(issue, tokens=content_tokens(STRENGTH_MANUFACTURING), text="")
+
+    after = index.rank(changed, kind="company")
+
+    assert ids(before)[0] == 3  # tourism
+    assert ids(after)[0] == 2  # manufacturing now
+
+
+def test_prepared_vectors_give_the_same_ranks():
+    index, issue = triad_index()
+    expected = _summary(index.rank(issue))
+
+    fresh, fresh_issue = triad_index()
+    fresh.prepare([fresh_issue, *fresh.posts.values()])
+
+    assert _summary(fresh.rank(fresh_issue)) == expected
+
+
+def test_diversity_in_batches_with_carried_exposure_equals_one_pass():
+    lists = crowded_lists()
+    whole = rerank_for_diversity(lists)
+
+    exposure: dict[int, int] = {}
+    first = rerank_for_diversity({k: lists[k] for k in (1, 2)}, exposure=exposure)
+    second = rerank_for_diversity({k: lists[k] for k in (3, 4)}, exposure=exposure)
+
+    assert {k: ids(v) for k, v in {**first, **second}.items()} == {
+        k: ids(v) for k, v in whole.items()
+    }
+
+
 # -- rerank_for_diversity -------------------------------------------------------------------------
 
 BIG = 99

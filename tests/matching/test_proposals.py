@@ -88,6 +88,39 @@ def test_recompute_is_idempotent_and_keeps_requests(personas, world):
     assert proposal.state == "requested"
 
 
+def _stored():
+    return sorted(
+        MatchProposal.objects.values_list(
+            "posting", "kind", "rank", "partner", "second_partner", "score", "state", "breakdown"
+        ),
+        key=repr,
+    )
+
+
+def test_recompute_in_small_batches_stores_the_same_rows(personas, world, monkeypatch):
+    _issue(personas)
+    services.proposals_recompute_all()
+    whole = _stored()
+    assert whole
+
+    monkeypatch.setattr(services, "RECOMPUTE_BATCH", 1)
+    services.proposals_recompute_all()
+
+    assert _stored() == whole
+    row = MatchProposal.objects.filter(kind="triad").first()
+    assert row.state == "suggested" and row.request_message == ""
+    assert row.computed_at and row.created_at
+    assert set(row.breakdown) == {"fit", "first", "second"}
+    assert set(row.breakdown["first"]) == {
+        "score",
+        "signals",
+        "shared_words",
+        "shared_themes",
+        "distance_km",
+        "posting_id",
+    }
+
+
 def test_closing_a_posting_removes_its_suggestions(
     personas, world, on_change, django_capture_on_commit_callbacks
 ):

@@ -113,7 +113,7 @@ def test_request_approve_accept_by_every_party(personas):
     assert personas.coordinator in {n.recipient for n in final}
 
     trail = list(
-        AuditEvent.objects.filter(data__proposal=proposal.pk)
+        AuditEvent.objects.filter(action__startswith="proposal.", data__proposal=proposal.pk)
         .order_by("pk")
         .values_list("action", "data__from", "data__to", "actor")
     )
