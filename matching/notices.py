@@ -130,3 +130,27 @@ def proposal_expired(proposal: MatchProposal) -> None:
             url=reverse("matching:proposal", kwargs={"pk": proposal.pk}),
             group=(f"posting:{proposal.posting_id}", proposal.posting.title),
         )
+
+
+def new_suggestions(fresh: dict[int, int]) -> None:
+    """New partners among a posting's suggestions (posting id → how many): at most one notice
+    per posting a day, so recomputations batch into one item (a digest by default)."""
+    if not fresh:
+        return
+    from django.utils import timezone
+
+    from partners.models import Posting, PostingStatus
+
+    today = timezone.localdate().isoformat()
+    postings = Posting.objects.filter(pk__in=list(fresh), status=PostingStatus.OPEN).select_related(
+        "contact"
+    )
+    for posting in postings:
+        notify(
+            Kind.NEW_SUGGESTIONS,
+            key=f"new-suggestions:{posting.pk}:{today}",
+            users=posting_recipients(posting),
+            payload={"title": posting.title, "count": fresh[posting.pk]},
+            url=posting.get_absolute_url(),
+            group=(f"posting:{posting.pk}", posting.title),
+        )

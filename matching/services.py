@@ -135,6 +135,13 @@ def _store(results: dict[int, tuple[list[Candidate], list[Triad]]]) -> int:
             .exclude(state=MatchProposal.State.SUGGESTED)
             .values_list("posting_id", "kind", "partner_id", "second_partner_id")
         )
+        # Partners already shown (or acted on) before this computation: what is left of the
+        # new top list is news for the posting's people.
+        shown = set(
+            MatchProposal.objects.filter(
+                posting_id__in=posting_ids, kind=MatchProposal.Kind.PAIR
+            ).values_list("posting_id", "partner_id")
+        )
         # Only the ids: a model pointing at proposals (SET_NULL) makes Django fetch the rows
         # before deleting them, and the JSON breakdowns are large.
         MatchProposal.objects.filter(
@@ -145,6 +152,12 @@ def _store(results: dict[int, tuple[list[Candidate], list[Triad]]]) -> int:
             if posting_id in posting_ids:
                 rows.extend(_proposal_rows(posting_id, pairs, triads, acted))
         _insert(rows)
+        fresh: dict[int, int] = {}
+        for row in rows:
+            key = (row["posting_id"], row["partner_id"])
+            if row["kind"] == MatchProposal.Kind.PAIR.value and key not in shown:
+                fresh[row["posting_id"]] = fresh.get(row["posting_id"], 0) + 1
+        notices.new_suggestions(fresh)
     return len(rows)
 
 

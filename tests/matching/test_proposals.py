@@ -238,3 +238,18 @@ def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
     finally:
         app.conf.task_always_eager = True
     assert MatchProposal.objects.filter(posting=issue, kind="pair").exists()
+
+
+def test_new_partners_are_announced_once_a_day(personas, world):
+    from sankangaku.notifications.models import Notification
+
+    issue = _issue(personas)
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    notices = Notification.objects.filter(kind="new_suggestions")
+    assert notices.count() == 1
+    notice = notices.get()
+    assert notice.recipient == personas.municipal_officer
+    assert notice.payload["count"] >= 1
+    assert notice.email_state == "digest"  # news waits for the daily digest by default
+    services.proposals_compute_for_posting(posting_id=issue.pk)
+    assert notices.count() == 1
