@@ -100,4 +100,4 @@ clean:
 	rm -rf .pytest_cache .ruff_cache staticfiles build *.egg-info test-results
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media private_media

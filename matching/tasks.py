@@ -22,3 +22,12 @@ def proposals_recompute_all() -> dict:
     from .services import proposals_recompute_all as recompute
 
     return recompute()
+
+
+@shared_task
+def proposals_expire() -> int:
+    """Periodic (daily): approved proposals nobody finished answering expire (also
+    `manage.py expire_proposals`)."""
+    from .workflow import proposals_expire_stale
+
+    return proposals_expire_stale()

@@ -48,10 +48,14 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "matching",
+    "ninja",  # its Swagger UI from our static files (without it, from a CDN)
+    "corsheaders",
+    "sankangaku.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,6 +152,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sankangaku.notifications.tasks.digests_send",
         "schedule": crontab(minute=30, hour=16, day_of_week="fri"),
         "kwargs": {"cadence": "weekly"},
+    },
+    "proposals-expire": {
+        "task": "matching.tasks.proposals_expire",
+        "schedule": crontab(minute=15, hour=3),
     },
     "postings-expire-and-remind": {
         "task": "partners.tasks.postings_expire_and_remind",
@@ -255,6 +263,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Project message attachments: never under MEDIA_ROOT's public URL, served only through a
+# view that checks access (projects/storage.py). Empty: "private_media" beside MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="")
+PROJECT_ATTACHMENT_MAX_BYTES = env.int("PROJECT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -312,3 +324,17 @@ PROPOSAL_RESPONSE_DAYS = env.int("PROPOSAL_RESPONSE_DAYS", default=21)
 MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
 MATCHING_DEBOUNCE_SECONDS = env.int("MATCHING_DEBOUNCE_SECONDS", default=10)
 MATCHING_COMPUTE_ON_CHANGE = True
+
+# --- Open JSON API (sankangaku/api) -----------------------------------------------------
+# Cross-origin reads of /api/ only: any origin, GET (and its preflight), never credentials.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Requests per client IP (n/s, n/m, n/h or n/d), counted in the cache (Redis in production).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/m")
+# How many proxies in front of the site append to X-Forwarded-For; the client IP used for
+# the API's rate limit is read that many entries from its end. 0 (default): REMOTE_ADDR only,
+# so a client cannot choose its own bucket by sending the header.
+NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)

@@ -7,6 +7,7 @@ from sankangaku.accounts import views as account_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("sankangaku.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("sankangaku.accounts.urls")),
     path("language/", account_views.language_set, name="language_set"),

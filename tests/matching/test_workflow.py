@@ -487,3 +487,16 @@ def test_posting_page_counts_reasons_for_its_members_only(client, personas):
     assert label in client.get(url).content.decode()
     client.force_login(personas.outsider)
     assert label not in client.get(url).content.decode()
+
+
+def test_expire_proposals_command(personas):
+    from django.core.management import call_command
+
+    proposal = _requested(personas)
+    workflow.proposal_decide(proposal=proposal, coordinator=personas.coordinator, approve=True)
+    MatchProposal.objects.filter(pk=proposal.pk).update(
+        decided_at=timezone.now() - timedelta(days=60)
+    )
+    call_command("expire_proposals", verbosity=0)
+    proposal.refresh_from_db()
+    assert proposal.state == "expired"
