@@ -413,6 +413,7 @@ class ProjectAction(StrEnum):
     SIGN = "sign"  # a party's administrators sign the agreement for it
     HANDOVER = "handover"  # a party's administrators name a new contact
     CLOSE = "close"  # complete or cancel: parties' administrators and covering coordinators
+    INVITE = "invite"  # a party's administrators invite another organisation to join
 
 
 def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectAction]:
@@ -433,7 +434,12 @@ def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectActio
     if member_parties:
         capabilities.add(ProjectAction.EDIT)
     if admin_parties:
-        capabilities |= {ProjectAction.SIGN, ProjectAction.HANDOVER, ProjectAction.CLOSE}
+        capabilities |= {
+            ProjectAction.SIGN,
+            ProjectAction.HANDOVER,
+            ProjectAction.CLOSE,
+            ProjectAction.INVITE,
+        }
     if covering:
         capabilities.add(ProjectAction.CLOSE)
     return frozenset(capabilities)
@@ -503,3 +509,21 @@ def get_project_message_for(user: User, pk: int, message_pk: int) -> Any:
     if message is None:
         raise Http404
     return message
+
+
+def get_project_invitation_for(user: User, pk: int) -> Any:
+    """A pending or answered invitation to join a project, for an administrator of the invited
+    organisation; 404 for everyone else."""
+    from projects.models import ProjectInvitation
+
+    invitation = (
+        ProjectInvitation.objects.select_related("project__posting", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None or not user.is_authenticated:
+        raise Http404
+    membership = membership_for(user, invitation.organisation)
+    if membership is None or membership.role != Role.ADMIN:
+        raise Http404
+    return invitation

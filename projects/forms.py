@@ -163,3 +163,35 @@ class CaseStudyFilterForm(forms.Form):
         self.fields["sdg"].queryset = Theme.objects.filter(kind=Theme.Kind.SDG)
         self.fields["sdg"].label_from_instance = lambda theme: f"{theme.number}. {theme.name}"
         self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
+
+
+class InviteForm(forms.Form):
+    organisation = forms.IntegerField(
+        label=_("Organisation number"),
+        min_value=1,
+        help_text=_(
+            "The number in the address of its profile page, e.g. 123 in /organisations/123/."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_organisation(self):
+        from partners.models import Organisation
+
+        organisation = Organisation.objects.filter(pk=self.cleaned_data["organisation"]).first()
+        if organisation is None:
+            raise forms.ValidationError(_("There is no organisation with this number."))
+        return organisation
+
+
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Join the project")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )

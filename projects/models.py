@@ -375,3 +375,43 @@ class CaseStudy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"pk": self.pk})
+
+
+class ProjectInvitation(models.Model):
+    """A party invites another organisation to join; one of its administrators answers. On
+    acceptance it becomes a party (and signs the agreement like everyone else)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.CASCADE, related_name="project_invitations"
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("project invitation")
+        verbose_name_plural = _("project invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                condition=models.Q(status="pending"),
+                name="project_invitation_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} → {self.organisation_id} ({self.status})"

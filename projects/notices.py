@@ -193,3 +193,37 @@ def case_study_published(case_study, *, actor) -> None:
         url=case_study.get_absolute_url(),
         group=_group(project),
     )
+
+
+def project_invited(invitation, *, actor) -> None:
+    project = invitation.project
+    notify(
+        Kind.PROJECT_INVITATION,
+        key=f"project-invitation:{invitation.pk}",
+        users=list(
+            User.objects.filter(
+                memberships__organisation_id=invitation.organisation_id,
+                memberships__role=Role.ADMIN,
+            )
+        ),
+        actor=actor,
+        payload=_payload(project, message=invitation.message, invited=invitation.organisation.name),
+        # Not yet a party: the invitation page shows the project's outline, not its thread.
+        url=reverse("projects:invitation", kwargs={"pk": invitation.pk}),
+        group=_group(project),
+    )
+
+
+def project_invitation_answered(invitation, *, actor, accepted: bool) -> None:
+    project = invitation.project
+    notify(
+        Kind.PROJECT_INVITATION,
+        key=f"project-invitation-answer:{invitation.pk}",
+        users=_everyone(project, except_user=actor),
+        actor=actor,
+        payload=_payload(
+            project, invited=invitation.organisation.name, answered=True, accepted=accepted
+        ),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )

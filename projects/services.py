@@ -543,3 +543,66 @@ def case_study_sync(*, project: Project, actor: Any, notify: bool = True) -> Cas
         if notify:
             notices.case_study_published(case_study, actor=actor)
     return case_study
+
+
+@transaction.atomic
+def project_invite(*, project: Project, actor: Any, organisation: Any, message: str = "") -> Any:
+    """A party invites another organisation to join the project (forming or active)."""
+    from .models import ProjectInvitation
+
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.state not in (ProjectState.FORMING, ProjectState.ACTIVE):
+        raise ServiceError(_("This project is closed."))
+    if locked.parties.filter(organisation=organisation).exists():
+        raise ServiceError(_("This organisation is already part of the project."))
+    if not organisation.is_verified:
+        raise ServiceError(_("Only verified organisations can be invited."))
+    invitation, created = ProjectInvitation.objects.get_or_create(
+        project=locked,
+        organisation=organisation,
+        status=ProjectInvitation.Status.PENDING,
+        defaults={"invited_by": actor, "message": (message or "").strip()[:1000]},
+    )
+    if not created:
+        raise ServiceError(_("This organisation has already been invited."))
+    _audit(locked, actor=actor, action="invited", organisation=organisation.pk)
+    notices.project_invited(invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def project_invitation_answer(*, invitation: Any, actor: Any, accept: bool) -> bool:
+    """An administrator of the invited organisation answers. False when already answered."""
+    from .models import ProjectInvitation
+
+    locked = Project.objects.select_for_update().get(pk=invitation.project_id)
+    status = ProjectInvitation.Status.ACCEPTED if accept else ProjectInvitation.Status.DECLINED
+    answered = ProjectInvitation.objects.filter(
+        pk=invitation.pk, status=ProjectInvitation.Status.PENDING
+    ).update(status=status, answered_by=actor, answered_at=timezone.now())
+    if not answered:
+        return False
+    if accept:
+        if locked.state not in (ProjectState.FORMING, ProjectState.ACTIVE):
+            raise ServiceError(_("This project is closed."))
+        organisation = invitation.organisation
+        ProjectParty.objects.get_or_create(
+            project=locked,
+            organisation=organisation,
+            defaults={
+                "role": _ROLE_FOR_KIND.get(organisation.kind, PartyRole.COMPANY),
+                "contact": actor,
+            },
+        )
+        if organisation.kind == OrganisationKind.SCHOOL and not locked.involves_minors:
+            # A school joining brings students: the checklist now gates (or should be done).
+            Project.objects.filter(pk=locked.pk).update(involves_minors=True)
+            SafetyChecklist.objects.get_or_create(project=locked)
+    _audit(
+        locked,
+        actor=actor,
+        action="joined" if accept else "invitation_declined",
+        organisation=invitation.organisation_id,
+    )
+    notices.project_invitation_answered(invitation, actor=actor, accepted=accept)
+    return True

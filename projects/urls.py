@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.project_cancel, name="cancel"),
     path("<int:pk>/parties/<int:party_pk>/handover/", views.party_handover, name="handover"),
     path("<int:pk>/calendar.ics", views.project_calendar, name="calendar"),
+    path("<int:pk>/invite/", views.project_invite, name="invite"),
+    path("invitations/<int:pk>/", views.invitation_answer, name="invitation"),
     path("<int:pk>/messages/", views.message_list, name="messages"),
     path(
         "<int:pk>/messages/<int:message_pk>/attachment/",

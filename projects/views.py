@@ -28,6 +28,8 @@ from .forms import (
     CancelForm,
     ChecklistForm,
     HandoverForm,
+    InvitationAnswerForm,
+    InviteForm,
     MessageForm,
     MilestoneForm,
     ReportForm,
@@ -135,6 +137,10 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "milestones": project.milestones.all(),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "invite_form": forms.get("invite_form") or InviteForm(),
+        "can_invite": ProjectAction.INVITE in capabilities
+        and project.state in (ProjectState.FORMING, ProjectState.ACTIVE),
+        "invitations": project.invitations.select_related("organisation"),
         "handovers": [
             h
             for party in parties
@@ -630,3 +636,66 @@ def project_export(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@require_POST
+@login_required
+def project_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk, action=ProjectAction.INVITE)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, project, invite_form=form)
+        return render(request, "projects/project_detail.html", context, status=422)
+    try:
+        services.project_invite(
+            project=project,
+            actor=request.user,
+            organisation=form.cleaned_data["organisation"],
+            message=form.cleaned_data["message"],
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(org)s is invited; its administrators are told.")
+            % {"org": form.cleaned_data["organisation"].name},
+        )
+    return redirect(project)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited organisation's administrator sees the project's outline and answers."""
+    invitation = access.get_project_invitation_for(request.user, pk)
+    project = invitation.project
+    form = InvitationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            answered = services.project_invitation_answer(
+                invitation=invitation, actor=request.user, accept=accept
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+            return redirect("projects:invitation", pk=invitation.pk)
+        if not answered:
+            messages.info(request, _("This invitation has already been answered."))
+        elif accept:
+            messages.success(request, _("Welcome to the project."))
+            return redirect(project)
+        else:
+            messages.success(request, _("You declined the invitation."))
+        return redirect("projects:invitation", pk=invitation.pk)
+    return render(
+        request,
+        "projects/invitation.html",
+        {
+            "invitation": invitation,
+            "project": project,
+            "parties": project.parties.select_related("organisation"),
+            "agreement": project.agreement,
+            "form": form,
+        },
+    )

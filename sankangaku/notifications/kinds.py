@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     PROJECT_FORMED = "project_formed", _("Project formed")
     AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
     PROJECT_STATE = "project_state", _("Project started, completed or cancelled")
+    PROJECT_INVITATION = "project_invitation", _("Invitation to join a project")
     MILESTONE_DUE = "milestone_due", _("Milestone due")
     MESSAGE = "message", _("New message or mention")
     REPORT_REQUESTED = "report_requested", _("Completion report requested")
@@ -59,6 +60,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.PROJECT_FORMED: KindSpec(direct=True),
     Kind.AGREEMENT_SIGNED: KindSpec(direct=False),
     Kind.PROJECT_STATE: KindSpec(direct=True),
+    Kind.PROJECT_INVITATION: KindSpec(direct=True),
     Kind.MILESTONE_DUE: KindSpec(direct=True),
     Kind.MESSAGE: KindSpec(direct=True),
     Kind.REPORT_REQUESTED: KindSpec(direct=True),
