@@ -5,7 +5,7 @@ send it. Temporary SMTP failures (4xx, dropped connections) are retried with exp
 backoff and jitter; permanent ones (5xx) and rows that run out of attempts are dead-lettered
 for the admin's resend action. A worker killed mid-send leaves a row in `sending`; the sweep
 returns it to `pending` after NOTIFICATIONS_CLAIM_TIMEOUT, which is why a kill can cause at
-most one duplicate email per kill, never a lost one.
+most one duplicate email per kill and pool process, never a lost one.
 """
 
 import logging

@@ -118,13 +118,21 @@ def enqueue(notification_id: int, countdown: float | None = None) -> bool:
     and the beat sweep enqueues it later, so a page never fails or hangs because of Redis."""
     from .tasks import notification_deliver
 
+    app = notification_deliver.app
+    kwargs = {"notification_id": notification_id}
+    if app.conf.task_always_eager:  # no broker: sent in-process, and errors are real errors
+        notification_deliver.apply_async(kwargs=kwargs, countdown=countdown)
+        return True
     try:
-        notification_deliver.apply_async(
-            kwargs={"notification_id": notification_id}, countdown=countdown, retry=False
-        )
+        with app.producer_or_acquire() as producer:
+            # retry=False alone is not enough: before publishing, kombu re-connects a dropped
+            # connection for up to broker_connection_timeout (2 s a call). One refusal is
+            # answer enough; the row is the retry.
+            producer.connection.ensure_connection(max_retries=0)
+            notification_deliver.apply_async(
+                kwargs=kwargs, countdown=countdown, retry=False, producer=producer
+            )
     except Exception:  # the broker's errors vary by transport; all mean "later"
-        if getattr(notification_deliver.app.conf, "task_always_eager", False):
-            raise
         logger.warning("notification %s: broker unavailable, left for the sweep", notification_id)
         return False
     return True

@@ -136,7 +136,7 @@ def test_three_way_introduction_becomes_an_active_project(
             page.wait_for_load_state()
     project.refresh_from_db()
     assert project.state == "active"
-    assert re.search(r"進行中|Active", page.locator("main hgroup").inner_text())
+    assert re.search(r"実施中|Active", page.locator("main hgroup").inner_text())
 
     assert traffic.foreign() == []
     assert traffic.failed == []
