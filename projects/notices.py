@@ -227,3 +227,16 @@ def project_invitation_answered(invitation, *, actor, accepted: bool) -> None:
         url=project.get_absolute_url(),
         group=_group(project),
     )
+
+
+def milestone_due(milestone) -> None:
+    project = milestone.project
+    notify(
+        Kind.MILESTONE_DUE,
+        # One reminder per milestone and date: moving the date reminds again.
+        key=f"milestone-due:{milestone.pk}:{milestone.due_on.isoformat()}",
+        users=_everyone(project),
+        payload=_payload(project, milestone=milestone.title, due=milestone.due_on.isoformat()),
+        url=project.get_absolute_url(),
+        group=_group(project),
+    )

@@ -606,3 +606,26 @@ def project_invitation_answer(*, invitation: Any, actor: Any, accept: bool) -> b
     )
     notices.project_invitation_answered(invitation, actor=actor, accepted=accept)
     return True
+
+
+def milestones_remind_due(*, today: Any = None) -> int:
+    """Remind the parties of milestones due within MILESTONE_REMIND_DAYS that are not done
+    (periodic, daily). Idempotent: one reminder per milestone and date."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.MILESTONE_REMIND_DAYS)
+    due = Milestone.objects.filter(
+        done_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=horizon,
+        project__state__in=[ProjectState.FORMING, ProjectState.ACTIVE],
+    ).select_related("project")
+    count = 0
+    for milestone in due:
+        with transaction.atomic():
+            notices.milestone_due(milestone)
+        count += 1
+    return count

@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=16, day_of_week="fri"),
         "kwargs": {"cadence": "weekly"},
     },
+    "projects-milestones-remind": {
+        "task": "projects.tasks.milestones_remind",
+        "schedule": crontab(minute=0, hour=7),
+    },
     "proposals-expire": {
         "task": "matching.tasks.proposals_expire",
         "schedule": crontab(minute=15, hour=3),
@@ -319,6 +323,8 @@ POSTING_REMIND_DAYS = 14
 # parties answer approved proposals within PROPOSAL_RESPONSE_DAYS or the proposal expires.
 PROPOSAL_REVIEW_SLA_WORKING_DAYS = env.int("PROPOSAL_REVIEW_SLA_WORKING_DAYS", default=5)
 PROPOSAL_RESPONSE_DAYS = env.int("PROPOSAL_RESPONSE_DAYS", default=21)
+# Parties are reminded of a milestone this many days before its date (and on the day).
+MILESTONE_REMIND_DAYS = env.int("MILESTONE_REMIND_DAYS", default=3)
 # Matching: how long a worker reuses its in-memory index, and how long changes to one
 # posting are gathered before its proposals are recomputed.
 MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)

@@ -241,3 +241,28 @@ def test_ical_feeds_parse_back(client, personas):
     assert Calendar.from_ical(client.get(outsider_feed).content).walk("VEVENT") == []
     bad = reverse("projects:user_calendar", kwargs={"token": "forged"})
     assert client.get(bad).status_code == 404
+
+
+def test_milestones_due_soon_are_reminded_once(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    project = _accepted_triad(personas)
+    today = timezone.localdate()
+    soon = services.milestone_add(
+        project=project, actor=personas.company_admin, title="中間発表", due_on=today + timedelta(2)
+    )
+    services.milestone_add(
+        project=project,
+        actor=personas.company_admin,
+        title="最終発表",
+        due_on=today + timedelta(30),
+    )
+    assert services.milestones_remind_due() == 1
+    services.milestones_remind_due()
+    reminders = Notification.objects.filter(kind="milestone_due")
+    assert {n.payload["milestone"] for n in reminders} == {"中間発表"}
+    assert reminders.filter(recipient=personas.teacher).count() == 1
+    services.milestone_set_done(milestone=soon, actor=personas.teacher, done=True)
+    assert services.milestones_remind_due() == 0
