@@ -4,10 +4,12 @@ from .models import (
     AuditEvent,
     CallResponse,
     Coordinator,
+    ImportJob,
     Invitation,
     LocalGovernment,
     Membership,
     Organisation,
+    OrganisationStats,
     Posting,
     Prefecture,
     Theme,
@@ -161,3 +163,52 @@ class CallResponseAdmin(admin.ModelAdmin):
     search_fields = ["call__title", "organisation__name"]
     autocomplete_fields = ["call", "organisation", "submitted_by"]
     list_select_related = ["call", "organisation"]
+
+
+@admin.register(OrganisationStats)
+class OrganisationStatsAdmin(admin.ModelAdmin):
+    """Read-only: the rows are recomputed by `compute_trust_signals`."""
+
+    list_display = [
+        "organisation",
+        "introductions",
+        "answered",
+        "median_response_hours",
+        "completed_projects",
+        "published_case_studies",
+        "computed_at",
+    ]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "kind", "status", "filename", "created_by", "created_count", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["created_by"]
+    exclude = ["rows"]
+    readonly_fields = [
+        "created_by",
+        "kind",
+        "status",
+        "filename",
+        "encoding",
+        "publish",
+        "errors",
+        "total",
+        "processed",
+        "created_count",
+        "published_count",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,5 +1,7 @@
 """Organisations (company, municipality, school), their people, and reference data."""
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -697,3 +699,98 @@ class CallResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.call}"
+
+
+# --- Trust signals and bulk import (issue #7) ---------------------------------------------
+
+
+class OrganisationStats(models.Model):
+    """Trust signals of an organisation, computed periodically by `partners.trust` (beat task
+    and `manage.py compute_trust_signals`); pages only read this row, never compute it."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="stats"
+    )
+    # Introductions (approved proposals) the organisation was asked to answer in the window,
+    # counting only answered ones and those whose answer period lapsed.
+    introductions = models.PositiveIntegerField(_("introductions"), default=0)
+    answered = models.PositiveIntegerField(_("answered"), default=0)
+    median_response_hours = models.FloatField(_("median response time (hours)"), null=True)
+    completed_projects = models.PositiveIntegerField(_("completed projects"), default=0)
+    published_case_studies = models.PositiveIntegerField(_("published case studies"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("organisation statistics")
+        verbose_name_plural = _("organisation statistics")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.answered}/{self.introductions}"
+
+    @property
+    def response_rate(self) -> int | None:
+        """Percentage of introductions answered, or None without any."""
+        if not self.introductions:
+            return None
+        return round(100 * self.answered / self.introductions)
+
+    @property
+    def reply_days(self) -> int | None:
+        """ "Usually replies within N days": the median rounded up, at least one day."""
+        if self.median_response_hours is None:
+            return None
+        return max(1, math.ceil(self.median_response_hours / 24))
+
+
+class ImportJob(models.Model):
+    """A coordinator's CSV import: previewed (dry run), then run all-or-nothing by Celery.
+
+    The parsed rows are kept as JSON (not the uploaded file), so nothing private is written
+    to public media; `errors` holds row-level problems as {"row", "column", "message"}.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANISATIONS = "organisations", _("Organisations")
+        POSTINGS = "postings", _("Issues and strengths")
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        READY = "ready", _("Ready to import")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        SUCCEEDED = "succeeded", _("Imported")
+        FAILED = "failed", _("Failed; nothing was saved")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    publish = models.BooleanField(_("publish imported postings"), default=False)
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    published_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.INVALID}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 0

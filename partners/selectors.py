@@ -69,8 +69,9 @@ def current_organisation_for(
 
 def organisation_public_list() -> QuerySet[Organisation]:
     """Organisations anyone may see in the directory: all but refused ones."""
+    # `stats`: the stored trust signals the cards show (issue #7), joined to avoid N+1.
     return Organisation.objects.exclude(verification_status="rejected").select_related(
-        "prefecture", "location__prefecture"
+        "prefecture", "location__prefecture", "stats"
     )
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from .views import bulk, postings
 from .views import organisations as views
-from .views import postings
 
 app_name = "partners"
 
@@ -76,4 +76,24 @@ urlpatterns = [
     path(
         "coordination/verification/<int:pk>/", views.verification_decide, name="verification_decide"
     ),
+    # CSV export and import (issue #7)
+    path(
+        "organisations/<int:pk>/postings.csv",
+        bulk.organisation_postings_export,
+        name="postings_export",
+    ),
+    path("coordination/bulk/", bulk.import_upload, name="bulk"),
+    path(
+        "coordination/export/organisations.csv",
+        bulk.export_organisations,
+        name="export_organisations",
+    ),
+    path("coordination/export/postings.csv", bulk.export_postings, name="export_postings"),
+    path("coordination/export/proposals.csv", bulk.export_proposals, name="export_proposals"),
+    path(
+        "coordination/import/template/<str:kind>.csv", bulk.import_template, name="import_template"
+    ),
+    path("coordination/import/<int:pk>/", bulk.import_detail, name="import_detail"),
+    path("coordination/import/<int:pk>/start/", bulk.import_start, name="import_start"),
+    path("coordination/import/<int:pk>/status/", bulk.import_status, name="import_status"),
 ]

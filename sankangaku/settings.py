@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.postings_expire_and_remind",
         "schedule": 60 * 60 * 6,  # every six hours; the work is idempotent
     },
+    "trust-signals-compute": {
+        "task": "partners.tasks.trust_signals_compute_all",
+        "schedule": crontab(minute=45, hour=3),
+    },
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 
