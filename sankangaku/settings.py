@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,11 +51,15 @@ INSTALLED_APPS = [
     "matching",
     "ninja",  # its Swagger UI from our static files (without it, from a CDN)
     "corsheaders",
+    "csp",
     "sankangaku.api",
+    "sankangaku.dashboard",
 ]
 
 MIDDLEWARE = [
+    "sankangaku.security.RequestIDMiddleware",  # first: every response carries the id
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sankangaku.security.SecurityHeadersMiddleware",  # needs request.user; logs denials
     "sankangaku.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -86,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sankangaku.security.csp_nonce",
                 "partners.context_processors.current_organisation",
                 "sankangaku.notifications.context_processors.unread_notifications",
             ],
@@ -169,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.trust_signals_compute_all",
         "schedule": crontab(minute=45, hour=3),
     },
+    "dashboard-warm": {
+        "task": "sankangaku.dashboard.tasks.dashboard_warm",
+        "schedule": 60 * 4,  # within the 5-minute cache TTL, so the default view stays warm
+    },
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 
@@ -229,10 +240,21 @@ MFA_ADAPTER = "sankangaku.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sankangaku"
 
-# Sessions: cookies expire with the browser and after SESSION_IDLE_TIMEOUT seconds of
-# inactivity (enforced by SessionIdleTimeoutMiddleware); an absolute cap by SESSION_COOKIE_AGE.
+# Sessions: cookies expire with the browser; SessionIdleTimeoutMiddleware signs a user out
+# after SESSION_IDLE_TIMEOUT seconds without a request and SESSION_ABSOLUTE_TIMEOUT seconds
+# after sign-in, whatever the activity. Coordinators and staff see other organisations' data
+# and approve introductions, so their limits are shorter. A new session key is issued at
+# sign-in, logout deletes the session, and a password change ends every other session of
+# the user (Django checks the session's stored password hash on each request).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=SESSION_COOKIE_AGE)
+COORDINATOR_SESSION_IDLE_TIMEOUT = env.int("COORDINATOR_SESSION_IDLE_TIMEOUT", default=30 * 60)
+COORDINATOR_SESSION_ABSOLUTE_TIMEOUT = env.int(
+    "COORDINATOR_SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8
+)
+# Background polls that must not count as activity for the idle limit.
+SESSION_PASSIVE_VIEWS = ["notifications:badge"]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -293,7 +315,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Security ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy, X-Request-ID and `Cache-Control: no-store` for signed-in users come
+# from sankangaku/security.py. Content-Security-Policy (django-csp): scripts only from this
+# site and with the per-response nonce ({% htmx_script %} prints it); no inline styles (htmx's
+# indicator style lives in site.css); no plugins, <base>, framing or foreign form targets.
+# The one relaxation, inline styles for Swagger UI at /api/v1/docs, is a decorator on that
+# view (sankangaku/api/api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

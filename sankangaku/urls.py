@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("sankangaku.notifications.urls")),
     path("projects/", include("projects.urls")),
     path("cases/", include("projects.case_urls")),
+    path("coordination/dashboard/", include("sankangaku.dashboard.urls")),
     path("", include("partners.urls")),
 ]
 

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +27,8 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
         ),
     )
+
+
+# The admin's own login form has no rate limit and no second factor: send it to allauth's
+# (rate-limited, MFA-aware) sign-in instead, as allauth recommends.
+admin.site.login = secure_admin_login(admin.site.login)

@@ -5,6 +5,8 @@ INSTALLED_APPS; without it ninja would load Swagger UI from a CDN). Swagger UI's
 validator badge would fetch validator.swagger.io, so it is switched off.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -35,6 +37,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     docs=Swagger(settings={"validatorUrl": "none"}),
+    # Swagger UI sets style attributes from its scripts; only this page relaxes style-src.
+    docs_decorator=csp_update({"style-src": [UNSAFE_INLINE]}),
     throttle=[ClientRateThrottle()],
     renderer=Utf8JSONRenderer(),
 )

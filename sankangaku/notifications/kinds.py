@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     CASE_STUDY_PUBLISHED = "case_study_published", _("Case study published")
     HANDOVER = "handover", _("Hand-over of a contact")
     CALL_OUTCOME = "call_outcome", _("Outcome of an open call")
+    NUDGE = "nudge", _("Reminder from a coordinator")
 
 
 class Channel(models.TextChoices):
@@ -67,6 +68,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.CASE_STUDY_PUBLISHED: KindSpec(direct=False),
     Kind.HANDOVER: KindSpec(direct=True),
     Kind.CALL_OUTCOME: KindSpec(direct=True),
+    Kind.NUDGE: KindSpec(direct=True),
 }
 
 # Kinds a user can set a preference for (transactional ones always arrive at once).

@@ -74,8 +74,21 @@ def page(browser):
     """A fresh context (cookies, storage) per test, in Japanese at a desktop size."""
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Every journey doubles as a CSP check: a blocked script, style or eval is reported by
+    # chromium on the console, and fails the journey at teardown.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: violations.append(f"page error: {error}"))
     yield page
     context.close()
+    assert violations == [], "CSP violations or script errors in the browser"
 
 
 class Traffic:
