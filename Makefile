@@ -97,7 +97,7 @@ expire: install
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache staticfiles build *.egg-info test-results
+	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles build *.egg-info test-results
 
 distclean: clean
 	rm -rf $(VENV) db.sqlite3 media private_media
