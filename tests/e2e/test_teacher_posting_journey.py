@@ -122,7 +122,9 @@ def test_teacher_publishes_a_learning_goal_and_finds_it(
     expect(similar).to_contain_text(_ja("Similar postings already exist"))
     body = form.locator("[name=body]")
     body.fill(BODY)
-    body.press("End")
+    # Wait for the debounced look-up the body triggers, so submitting later cannot abort it.
+    with page.expect_response(lambda r: "/postings/similar/" in r.url, timeout=10_000):
+        body.press("End")
     expect(similar.get_by_role("link", name=OTHER_TITLE)).to_be_visible()
 
     # 3. The framing template for an issue, the school's own fields, place, funding, themes.
