@@ -42,12 +42,10 @@ import random
 import resource
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -66,11 +64,9 @@ from partners.management.commands.benchmark_search import (
     SCHOOL_SUFFIXES,
     PhraseCache,
     ThemePool,
-    _admin_connection_params,
-    _percentile,
-    _quote_ident,
     _zipf,
 )
+from sankangaku.benchmarking import percentile, scratch_database
 
 ALIAS = "default"
 BATCH_SIZE = 5_000
@@ -187,7 +183,7 @@ class CpuWatch:
 def _stats(samples_ms: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(samples_ms), 2),
-        "p95_ms": round(_percentile(samples_ms, 0.95), 2),
+        "p95_ms": round(percentile(samples_ms, 0.95), 2),
         "max_ms": round(max(samples_ms), 2),
         "mean_ms": round(statistics.fmean(samples_ms), 2),
         "n": len(samples_ms),
@@ -344,7 +340,7 @@ class Command(BaseCommand):
             "processes": options["processes"],
             "sizes": {},
         }
-        with self._scratch_database(keep=options["keep"]) as name:
+        with scratch_database(SCRATCH_SUFFIX, keep=options["keep"], say=self.say) as name:
             self.figures["database"] = name
             self._prepare_schema()
             for number, size in enumerate(sizes):
@@ -365,44 +361,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
             self.stdout.flush()
 
-    # -- scratch database (the pattern of partners' benchmark_search) -------------------------
-
-    @contextmanager
-    def _scratch_database(self, *, keep: bool) -> Iterator[str]:
-        import psycopg
-
-        connection = connections[ALIAS]
-        settings_dict = connection.settings_dict
-        original = settings_dict["NAME"]
-        if not original:
-            raise CommandError(f"The '{ALIAS}' database has no NAME.")
-        scratch = f"{original}{SCRATCH_SUFFIX}"
-        if len(scratch.encode()) > 63:
-            raise CommandError(f"Scratch database name {scratch!r} is too long for PostgreSQL.")
-        admin = _admin_connection_params(settings_dict)
-
-        def run_admin(sql: str) -> None:
-            with psycopg.connect(**admin) as conn:
-                conn.execute(sql)
-
-        self.say(f"Scratch database {scratch} (the database {original} is not touched).")
-        run_admin(f"DROP DATABASE IF EXISTS {_quote_ident(scratch)} WITH (FORCE)")
-        run_admin(f"CREATE DATABASE {_quote_ident(scratch)}")
-        connections.close_all()
-        settings_dict["NAME"] = scratch
-        settings.DATABASES[ALIAS]["NAME"] = scratch
-        try:
-            yield scratch
-        finally:
-            connections.close_all()
-            settings_dict["NAME"] = original
-            settings.DATABASES[ALIAS]["NAME"] = original
-            if keep:
-                self.say(f"Kept the scratch database {scratch} (--keep); drop it yourself:")
-                self.say(f"  psql -c 'DROP DATABASE {scratch}'")
-            else:
-                run_admin(f"DROP DATABASE IF EXISTS {_quote_ident(scratch)} WITH (FORCE)")
-                self.say(f"Dropped the scratch database {scratch}.")
+    # -- schema ---------------------------------------------------------------------------------
 
     def _prepare_schema(self) -> None:
         started = time.perf_counter()

@@ -30,13 +30,10 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -46,6 +43,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matching.analysis import char_ngrams, content_tokens
+from sankangaku.benchmarking import percentile, scratch_database
 
 ALIAS = "default"
 BATCH_SIZE = 5_000
@@ -740,13 +738,6 @@ SEARCH_CASES = (
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def _zipf(count: int, exponent: float = 0.9) -> list[float]:
     return [1 / (rank + 1) ** exponent for rank in range(count)]
 
@@ -770,23 +761,6 @@ class PhraseCache:
             entry = Analysed(content_tokens(phrase), char_ngrams(phrase))
             self.entries[phrase] = entry
         return entry
-
-
-def _admin_connection_params(settings_dict: dict[str, Any]) -> dict[str, Any]:
-    params: dict[str, Any] = {"dbname": "postgres", "autocommit": True}
-    for key, name in (
-        ("HOST", "host"),
-        ("PORT", "port"),
-        ("USER", "user"),
-        ("PASSWORD", "password"),
-    ):
-        if settings_dict.get(key):
-            params[name] = settings_dict[key]
-    return params
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 # --- The command ----------------------------------------------------------------------------
@@ -838,7 +812,7 @@ class Command(BaseCommand):
             "repeat": options["repeat"],
             "seed": options["seed"],
         }
-        with self._scratch_database(keep=options["keep"]) as name:
+        with scratch_database(SCRATCH_SUFFIX, keep=options["keep"], say=self.say) as name:
             self.figures["database"] = name
             self._prepare_schema()
             self._generate(options)
@@ -854,47 +828,6 @@ class Command(BaseCommand):
     def say(self, line: str = "") -> None:
         if self.verbose:
             self.stdout.write(line)
-
-    # -- scratch database ---------------------------------------------------------------------
-
-    @contextmanager
-    def _scratch_database(self, *, keep: bool) -> Iterator[str]:
-        import psycopg
-
-        connection = connections[ALIAS]
-        settings_dict = connection.settings_dict
-        original = settings_dict["NAME"]
-        if not original:
-            raise CommandError(f"The '{ALIAS}' database has no NAME.")
-        scratch = f"{original}{SCRATCH_SUFFIX}"
-        if len(scratch.encode()) > 63:
-            raise CommandError(f"Scratch database name {scratch!r} is too long for PostgreSQL.")
-        admin = _admin_connection_params(settings_dict)
-
-        def run_admin(sql: str) -> None:
-            with psycopg.connect(**admin) as conn:
-                conn.execute(sql)
-
-        self.say(f"Scratch database {scratch} (the database {original} is not touched).")
-        run_admin(f"DROP DATABASE IF EXISTS {_quote_ident(scratch)} WITH (FORCE)")
-        run_admin(f"CREATE DATABASE {_quote_ident(scratch)}")
-        # Point `default` at the scratch database. settings.DATABASES["default"] is the same
-        # dict as the connection's settings_dict; set both to be explicit.
-        connections.close_all()
-        settings_dict["NAME"] = scratch
-        settings.DATABASES[ALIAS]["NAME"] = scratch
-        try:
-            yield scratch
-        finally:
-            connections.close_all()
-            settings_dict["NAME"] = original
-            settings.DATABASES[ALIAS]["NAME"] = original
-            if keep:
-                self.say(f"Kept the scratch database {scratch} (--keep); drop it yourself:")
-                self.say(f"  psql -c 'DROP DATABASE {scratch}'")
-            else:
-                run_admin(f"DROP DATABASE IF EXISTS {_quote_ident(scratch)} WITH (FORCE)")
-                self.say(f"Dropped the scratch database {scratch}.")
 
     def _prepare_schema(self) -> None:
         started = time.perf_counter()
@@ -1305,7 +1238,7 @@ class Command(BaseCommand):
                 text_samples += samples
             entry.update(
                 p50_ms=round(statistics.median(samples), 2),
-                p95_ms=round(_percentile(samples, 0.95), 2),
+                p95_ms=round(percentile(samples, 0.95), 2),
                 max_ms=round(max(samples), 2),
             )
         self.details = details
@@ -1314,8 +1247,8 @@ class Command(BaseCommand):
             for name, entry in details.items()
         }
         self.figures["overall_p50_ms"] = round(statistics.median(all_samples), 2)
-        self.figures["overall_p95_ms"] = round(_percentile(all_samples, 0.95), 2)
-        self.figures["text_searches_p95_ms"] = round(_percentile(text_samples, 0.95), 2)
+        self.figures["overall_p95_ms"] = round(percentile(all_samples, 0.95), 2)
+        self.figures["text_searches_p95_ms"] = round(percentile(text_samples, 0.95), 2)
         self.figures["target_p95_ms"] = 50
 
     def _measure_similar(self, options: dict[str, Any]) -> None:
@@ -1345,7 +1278,7 @@ class Command(BaseCommand):
             "texts": len(texts),
             "found_some": found,
             "p50_ms": round(statistics.median(samples), 2) if samples else None,
-            "p95_ms": round(_percentile(samples, 0.95), 2) if samples else None,
+            "p95_ms": round(percentile(samples, 0.95), 2) if samples else None,
         }
 
     def _sizes(self) -> None:
