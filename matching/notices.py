@@ -3,9 +3,7 @@
 from django.urls import reverse
 
 from partners.access import coordinators_covering, proposal_party_ids
-from partners.models import Role
-from partners.notices import posting_recipients
-from sankangaku.accounts.models import User
+from partners.notices import organisation_admins, posting_recipients
 from sankangaku.notifications.kinds import Kind
 from sankangaku.notifications.services import notify
 
@@ -39,11 +37,7 @@ def _party_users(proposal: MatchProposal, organisation_id: int) -> list:
     organisation's administrators (plus the contact of the partner's posting, if any)."""
     if organisation_id == proposal.posting.organisation_id:
         return posting_recipients(proposal.posting)
-    users = list(
-        User.objects.filter(
-            memberships__organisation_id=organisation_id, memberships__role=Role.ADMIN
-        )
-    )
+    users = organisation_admins(organisation_id)
     for partner_posting in (proposal.partner_posting, proposal.second_partner_posting):
         if (
             partner_posting is not None

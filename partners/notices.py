@@ -14,7 +14,8 @@ from sankangaku.notifications.services import notify
 from .models import CallResponse, Invitation, Membership, Organisation, Posting, Role
 
 
-def _admins(organisation_id: int) -> list[User]:
+def organisation_admins(organisation_id: int) -> list[User]:
+    """An organisation's administrators: who speaks for it when nobody else is named."""
     return [
         m.user
         for m in Membership.objects.filter(
@@ -27,7 +28,7 @@ def posting_recipients(posting: Posting) -> list[User]:
     """The contact person, or the organisation's administrators when there is none."""
     if posting.contact_id:
         return [posting.contact]
-    return _admins(posting.organisation_id)
+    return organisation_admins(posting.organisation_id)
 
 
 def _posting_group(posting: Posting) -> tuple[str, str]:
@@ -60,7 +61,7 @@ def verification_decided(organisation: Organisation, *, actor: User) -> None:
     notify(
         Kind.VERIFICATION_RESULT,
         key=f"verification:{organisation.pk}:{organisation.verification_status}:{_stamp(None)}",
-        users=_admins(organisation.pk),
+        users=organisation_admins(organisation.pk),
         actor=actor,
         payload={
             "organisation": organisation.name,
@@ -109,7 +110,7 @@ def postings_handed_over(organisation: Organisation, *, posting_ids: list[int], 
     notify(
         Kind.HANDOVER,
         key=f"handover:{organisation.pk}:u{left.pk}:{_stamp(None)}",
-        users=[admin for admin in _admins(organisation.pk) if admin.pk != left.pk],
+        users=[admin for admin in organisation_admins(organisation.pk) if admin.pk != left.pk],
         payload={"organisation": organisation.name, "count": len(posting_ids)},
         url=reverse("partners:posting_mine"),
     )
@@ -121,7 +122,7 @@ def call_decided(call: Posting) -> None:
         notify(
             Kind.CALL_OUTCOME,
             key=f"call-outcome:{call.pk}:r{response.pk}",
-            users=_admins(response.organisation_id),
+            users=organisation_admins(response.organisation_id),
             payload={
                 "title": call.title,
                 "organisation": call.organisation.name,

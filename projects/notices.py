@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from partners.models import Role
+from partners.notices import organisation_admins
 from sankangaku.accounts.models import User
 from sankangaku.notifications.kinds import Kind
 from sankangaku.notifications.services import notify
@@ -14,11 +14,7 @@ def _party_users(party: ProjectParty) -> list[User]:
     """The party's contact, or its administrators while it has none."""
     if party.contact_id:
         return [party.contact]
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=party.organisation_id, memberships__role=Role.ADMIN
-        )
-    )
+    return organisation_admins(party.organisation_id)
 
 
 def _everyone(project: Project, *, except_user=None) -> list[User]:
@@ -117,11 +113,7 @@ def contact_needed(party: ProjectParty) -> None:
     notify(
         Kind.HANDOVER,
         key=f"project-contact-needed:{party.pk}:{project.state_changed_at}:{party.handovers.count()}",
-        users=list(
-            User.objects.filter(
-                memberships__organisation_id=party.organisation_id, memberships__role=Role.ADMIN
-            )
-        ),
+        users=organisation_admins(party.organisation_id),
         payload=_payload(
             project, organisation=party.organisation.name, count=1, project=True, needed=True
         ),
@@ -200,12 +192,7 @@ def project_invited(invitation, *, actor) -> None:
     notify(
         Kind.PROJECT_INVITATION,
         key=f"project-invitation:{invitation.pk}",
-        users=list(
-            User.objects.filter(
-                memberships__organisation_id=invitation.organisation_id,
-                memberships__role=Role.ADMIN,
-            )
-        ),
+        users=organisation_admins(invitation.organisation_id),
         actor=actor,
         payload=_payload(project, message=invitation.message, invited=invitation.organisation.name),
         # Not yet a party: the invitation page shows the project's outline, not its thread.
