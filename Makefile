@@ -8,7 +8,10 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
-# Re-installs only when pyproject.toml is newer than the last successful install.
+# Every package, with its version and hashes, comes from the lock file (regenerate with
+# `make lock` after changing pyproject.toml). Re-installs only when either file is newer than
+# the last successful install.
+LOCK := requirements.lock
 STAMP := $(VENV)/.installed
 
 # `make test` defaults: PostgreSQL and Redis on 127.0.0.1 (override from the environment).
@@ -17,12 +20,13 @@ TEST_REDIS_URL := redis://127.0.0.1:6379/1
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-x tests/partners -k logo"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install setup run test lint format messages worker beat evaluate expire clean distclean
+.PHONY: help install lock setup run test lint format messages worker beat evaluate expire clean distclean
 
 help:
 	@echo "make run       install, migrate SQLite, load reference + demo data, serve http://127.0.0.1:\$${PORT:-8000}"
 	@echo "make test      the whole suite on PostgreSQL + Redis (127.0.0.1); extra args via PYTEST_ARGS=..."
-	@echo "make install   create .venv and install the project with its dev extras"
+	@echo "make install   create .venv and install the project and its dev extras from requirements.lock"
+	@echo "make lock      regenerate requirements.lock (pinned, with hashes) from pyproject.toml"
 	@echo "make setup     install + migrate + load_reference_data + seed_demo (no server)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff format + ruff check --fix"
@@ -33,14 +37,23 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || python3 -m venv $(VENV) || { \
 		echo "error: 'python3 -m venv' failed; on Debian/Ubuntu install python3-venv first." >&2; \
 		exit 1; }
 	@echo "Installing Sankangaku and its dependencies into $(VENV) (the first time takes a while)"
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	@# The project itself, without resolving anything more: a dependency missing from the lock
+	@# makes `pip check` fail here rather than being fetched unpinned.
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	@touch $(STAMP)
+
+# Needs the package index. pip-tools is a dev dependency, so it is itself in the lock.
+lock: install
+	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra dev --all-build-deps --no-emit-index-url --no-emit-find-links \
+		--no-emit-trusted-host --output-file $(LOCK) pyproject.toml
 
 # The embedded default: SQLite, eager Celery tasks, console email. No DATABASE_URL/REDIS_URL
 # needed; every step is idempotent, so `make setup` (and `make run`) can be repeated.
