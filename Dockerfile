@@ -16,9 +16,12 @@ RUN groupadd --system app \
 WORKDIR /app
 COPY . /app
 
-# Runtime dependencies only (no dev extras). Compiled translations (.mo) are committed, so
-# the image needs no gettext.
-RUN pip install . \
+# Runtime dependencies only (no dev extras), pinned with hashes in requirements-runtime.lock
+# (`make lock`); the project itself adds nothing unpinned (--no-deps, then pip check).
+# Compiled translations (.mo) are committed, so the image needs no gettext.
+RUN pip install --require-hashes -r requirements-runtime.lock \
+    && pip install --no-deps --no-build-isolation . \
+    && pip check \
     && rm -rf build *.egg-info
 
 # Static files at build time, for WhiteNoise's manifest storage (DEBUG=0). The key is a dummy:

@@ -50,10 +50,14 @@ $(STAMP): pyproject.toml $(LOCK)
 	@touch $(STAMP)
 
 # Needs the package index. pip-tools is a dev dependency, so it is itself in the lock.
+# requirements-runtime.lock (the Docker image: no dev extras) is constrained to the same
+# versions as requirements.lock, so the image runs exactly what the tests ran.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 lock: install
-	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-		--extra dev --all-build-deps --no-emit-index-url --no-emit-find-links \
-		--no-emit-trusted-host --output-file $(LOCK) pyproject.toml
+	$(PY) -m piptools compile $(LOCK_FLAGS) --extra dev --output-file $(LOCK) pyproject.toml
+	$(PY) -m piptools compile $(LOCK_FLAGS) --constraint $(LOCK) \
+		--output-file requirements-runtime.lock pyproject.toml
 
 # The embedded default: SQLite, eager Celery tasks, console email. No DATABASE_URL/REDIS_URL
 # needed; every step is idempotent, so `make setup` (and `make run`) can be repeated.
