@@ -39,6 +39,7 @@ from .models import (
     AgreementSignoff,
     CaseStudy,
     CompletionReport,
+    HandoverMemo,
     Milestone,
     Project,
     ProjectParty,
@@ -141,11 +142,12 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "can_invite": ProjectAction.INVITE in capabilities
         and project.state in (ProjectState.FORMING, ProjectState.ACTIVE),
         "invitations": project.invitations.select_related("organisation"),
-        "handovers": [
-            h
-            for party in parties
-            for h in party.handovers.select_related("new_contact", "previous_contact", "written_by")
-        ],
+        # One query for every party's memos (was one per party), in the parties' order.
+        "handovers": list(
+            HandoverMemo.objects.filter(party__project=project)
+            .select_related("party__organisation", "new_contact", "previous_contact", "written_by")
+            .order_by("party_id", "-created_at")
+        ),
         "can_edit": ProjectAction.EDIT in capabilities
         and project.state in (ProjectState.FORMING, ProjectState.ACTIVE),
         "can_close": ProjectAction.CLOSE in capabilities,
@@ -291,9 +293,11 @@ def project_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def party_handover(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     project = access.get_project_for(request.user, pk, action=ProjectAction.HANDOVER)
-    if party_pk not in access.user_party_ids(request.user, project, admin=True):
-        raise PermissionDenied
+    # A party of another project is 404 (its id reveals nothing); one of this project that
+    # the user does not administer is 403.
     party = get_object_or_404(ProjectParty, pk=party_pk, project=project)
+    if party.pk not in access.user_party_ids(request.user, project, admin=True):
+        raise PermissionDenied
     members = (
         get_user_model()
         .objects.filter(memberships__organisation=party.organisation, is_active=True)

@@ -13,6 +13,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import Throttled
 from ninja.renderers import JSONRenderer
 
+from sankangaku.security import log_access_denied
+
 from .throttling import ClientRateThrottle
 from .views import router
 
@@ -47,6 +49,9 @@ api.add_router("/", router)
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Ninja answers the 404 itself, so the security middleware never sees the exception:
+    # log the refusal here like every other one (a draft or unpublished object asked for).
+    log_access_denied(request, outcome="not_found", status=404)
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 

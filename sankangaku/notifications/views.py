@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sankangaku.security import log_access_denied
+
 from . import services
 from .forms import PreferencesForm
 from .kinds import Kind
@@ -108,6 +110,8 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if decoded:
         user = get_user_model().objects.filter(pk=decoded[0], is_active=True).first()
     if user is None:
+        # A forged or stale link: refused like any other credential that does not check out.
+        log_access_denied(request, outcome="invalid_token", status=400)
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     done = request.method == "POST"
     if done:

@@ -52,3 +52,20 @@ def test_allowed_requests_log_nothing(client, personas, caplog):
         response = client.get(reverse("partners:edit", kwargs={"pk": personas.company.pk}))
     assert response.status_code == 200
     assert _records(caplog) == []
+
+
+def test_api_404_is_logged_too(client, personas, caplog):
+    # django-ninja answers its 404s itself; its handler logs them like the views' refusals.
+    from tests.factories import make_posting
+
+    draft = make_posting(personas.company, publish=False)
+    client.force_login(personas.outsider)
+    url = reverse("api-v1:posting_detail", kwargs={"pk": draft.pk})
+    with caplog.at_level(logging.WARNING, logger="sankangaku.security"):
+        response = client.get(url, headers={"X-Request-ID": "req-0002-api"})
+    assert response.status_code == 404
+    [record] = _records(caplog)
+    assert (record.outcome, record.status) == ("not_found", 404)
+    assert record.user_id == personas.outsider.pk
+    assert record.path == url
+    assert record.request_id == "req-0002-api"
