@@ -1,7 +1,10 @@
 """What project changes tell people, through the one notifications path."""
 
+from collections import defaultdict
+
 from django.urls import reverse
 
+from partners.models import Membership, Role
 from partners.notices import organisation_admins
 from sankangaku.accounts.models import User
 from sankangaku.notifications.kinds import Kind
@@ -17,10 +20,26 @@ def _party_users(party: ProjectParty) -> list[User]:
     return organisation_admins(party.organisation_id)
 
 
+def _users_by_party(project: Project) -> list[tuple[ProjectParty, list[User]]]:
+    """Each party with its contact, or its administrators while it has none: two queries
+    for the whole project (parties, then the administrators of every party without a
+    contact), not one per party."""
+    parties = list(project.parties.select_related("contact"))
+    without_contact = {party.organisation_id for party in parties if not party.contact_id}
+    admins: dict[int, list[User]] = defaultdict(list)
+    if without_contact:
+        for membership in Membership.objects.filter(
+            organisation_id__in=without_contact, role=Role.ADMIN
+        ).select_related("user"):
+            admins[membership.organisation_id].append(membership.user)
+    return [
+        (party, [party.contact] if party.contact_id else admins[party.organisation_id])
+        for party in parties
+    ]
+
+
 def _everyone(project: Project, *, except_user=None) -> list[User]:
-    users: list[User] = []
-    for party in project.parties.select_related("contact"):
-        users += _party_users(party)
+    users = [user for _party, people in _users_by_party(project) for user in people]
     return [user for user in users if except_user is None or user.pk != except_user.pk]
 
 
@@ -146,9 +165,9 @@ def message_posted(message, *, mentioned: list[User]) -> None:
     skip = {author_id, *(user.pk for user in mentioned)}
     others = [
         user
-        for party in project.parties.select_related("contact")
+        for party, people in _users_by_party(project)
         if party.pk != message.party_id
-        for user in _party_users(party)
+        for user in people
         if user.pk not in skip
     ]
     notify(

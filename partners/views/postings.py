@@ -237,13 +237,16 @@ def posting_mine(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         raise Http404
     postings = selectors.posting_list_for_organisation(organisation=organisation)
+    contact_form = ContactForm(organisation=organisation)
     return render(
         request,
         "partners/posting_mine.html",
         {
             "organisation": organisation,
             "postings": postings,
-            "contact_form": ContactForm(organisation=organisation),
+            "contact_form": contact_form,
+            # Every row has a contact picker: read the members once, not once per row.
+            "contact_choices": [c for c in contact_form.fields["contact"].choices if c[0]],
         },
     )
 
