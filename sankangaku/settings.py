@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sankangaku.security.RequestIDMiddleware",  # first: every response carries the id
+    "sankangaku.resilience.DatabaseUnavailableMiddleware",  # database down: friendly 503
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
