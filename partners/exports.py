@@ -1,9 +1,15 @@
 """CSV exports for coordinators (their region) and for municipal and school administrators
 (their own organisation's postings).
 
-Files are UTF-8 with a byte-order mark so that Excel opens the Japanese correctly, and every
-text cell that a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a
-leading apostrophe. The querysets start from what the user may see (STYLE.md rule 12).
+Files are UTF-8 with a byte-order mark so that Excel opens the Japanese correctly, rows end
+in CRLF, and every text cell that a spreadsheet would run as a formula (= + - @, tab,
+carriage return) gets a leading apostrophe. The querysets start from what the user may see
+(STYLE.md rule 12).
+
+The organisation and posting files are the import's format (see `partners.imports`): the
+header row holds the import's machine column names and the importable columns hold machine
+values, so a file exported here imports back as is, in either language. Labels for people
+(kind, direction, status, names of places) sit in extra columns the import skips.
 """
 
 import csv
@@ -19,9 +25,8 @@ from django.utils.translation import gettext as _
 from sankangaku.accounts.models import User
 
 from .access import coordinator_prefecture_codes
+from .imports import escape_formula
 from .models import Organisation, Posting
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> Any:
@@ -35,8 +40,7 @@ def cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool | int | float):
         return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return escape_formula(str(value))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
@@ -94,32 +98,44 @@ def proposal_export_list_for(*, user: User) -> QuerySet[Any]:
 
 def organisations_csv(organisations: Iterable[Organisation]) -> HttpResponse:
     header = [
-        _("ID"),
-        _("Kind"),
-        _("Name"),
-        _("Name in kana"),
-        _("Prefecture"),
-        _("Municipality"),
-        _("Corporate number"),
-        _("Local government code"),
-        _("School code"),
-        _("Verification"),
-        _("Website"),
-        _("Registered"),
+        "id",
+        "kind",
+        "kind_label",
+        "name",
+        "name_kana",
+        "municipality_code",
+        "prefecture",
+        "municipality",
+        "corporate_number",
+        "legal_form",
+        "industry",
+        "company_size",
+        "school_kind",
+        "school_code",
+        "website",
+        "description",
+        "verification",
+        "registered_at",
     ]
     rows = (
         [
             o.pk,
+            o.kind,
             o.get_kind_display(),
             o.name,
             o.name_kana,
+            o.location_id or o.local_government_id or "",
             o.prefecture.name if o.prefecture_id else "",
             o.location.name if o.location_id else "",
             o.corporate_number or "",
-            o.local_government_id or "",
+            o.legal_form,
+            o.industry,
+            o.company_size,
+            o.school_kind,
             o.school_code or "",
-            o.get_verification_status_display(),
             o.website,
+            o.description,
+            o.get_verification_status_display(),
             o.created_at,
         ]
         for o in organisations
@@ -127,41 +143,67 @@ def organisations_csv(organisations: Iterable[Organisation]) -> HttpResponse:
     return csv_response("organisations.csv", header, rows)
 
 
+def _organisation_code(organisation: Organisation) -> str:
+    """The identifier the import finds an organisation by in any database."""
+    return (
+        organisation.corporate_number
+        or organisation.local_government_id
+        or organisation.school_code
+        or ""
+    )
+
+
 def postings_csv(postings: Iterable[Posting], filename: str = "postings.csv") -> HttpResponse:
     header = [
-        _("ID"),
-        _("Organisation"),
-        _("Direction"),
-        _("Title"),
-        _("Summary"),
-        _("Status"),
-        _("Visibility"),
-        _("Place"),
-        _("Prefecture"),
-        _("Municipality"),
-        _("From"),
-        _("Until"),
-        _("Funding route"),
-        _("SDGs"),
-        _("Published"),
-        _("Expires on"),
+        "id",
+        "organisation_code",
+        "organisation_id",
+        "organisation",
+        "direction",
+        "direction_label",
+        "title",
+        "body",
+        "place_scope",
+        "municipality_code",
+        "prefecture_code",
+        "prefecture",
+        "municipality",
+        "starts_on",
+        "ends_on",
+        "funding_route",
+        "budget_min",
+        "budget_max",
+        "visibility",
+        "sdgs",
+        "status",
+        "status_label",
+        "published_at",
+        "expires_on",
     ]
     rows = (
         [
             p.pk,
+            _organisation_code(p.organisation),
+            p.organisation_id,
             p.organisation.name,
+            p.direction,
             p.get_direction_display(),
             p.title,
             p.body,
-            p.get_status_display(),
-            p.get_visibility_display(),
-            p.get_place_scope_display(),
+            p.place_scope,
+            p.location_id or "",
+            p.prefecture_id or "",
             p.prefecture.name if p.prefecture_id else "",
             p.location.name if p.location_id else "",
             p.starts_on,
             p.ends_on,
-            p.get_funding_route_display(),
+            p.funding_route,
+            p.budget_min,
+            p.budget_max,
+            p.visibility,
             " ".join(str(t.number) for t in p.themes.all() if t.number),
+            p.status,
+            p.get_status_display(),
             p.published_at,
             p.expires_on,
         ]

@@ -76,6 +76,8 @@ def _upload_page(request: HttpRequest, form: ImportUploadForm, **extra: object) 
         "form": form,
         "organisation_columns": columns[ImportJob.Kind.ORGANISATIONS],
         "posting_columns": columns[ImportJob.Kind.POSTINGS],
+        "organisation_skipped": imports.EXPORT_ONLY_COLUMNS[ImportJob.Kind.ORGANISATIONS],
+        "posting_skipped": imports.EXPORT_ONLY_COLUMNS[ImportJob.Kind.POSTINGS],
         "recent_jobs": ImportJob.objects.filter(created_by=request.user)[:10],
         "max_rows": imports.MAX_ROWS,
         **extra,

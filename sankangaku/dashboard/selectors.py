@@ -8,9 +8,13 @@ studies, through the case study's prefecture.
 The period filters when things began: a posting's publication, a proposal's creation, a
 project's creation, a case study's publication.
 
-The aggregates (funnel, trends, themes, map) are cached for DASHBOARD_CACHE_SECONDS under a
-key made of the scope and the filters, so a coordinator clicking around pays for a query
-once; the work lists are live (they change with every nudge and decision).
+The aggregates (funnel, trends, themes, map) are counted from the roll-up of monthly counts
+(cubes.py, models.MonthlyCount; rebuilt by beat every four minutes) for whole months and
+from the source tables for partial months, so even an uncached ("cold") page reads a few
+thousand pre-counted rows rather than every posting. They are then cached for
+DASHBOARD_CACHE_SECONDS under a key made of the scope and the filters, so a coordinator
+clicking around pays for them once; the work lists are live (they change with every nudge
+and decision).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.models import MatchProposal, ProposalResponse
@@ -45,7 +49,9 @@ from matching.workflow import review_due_on
 from partners.models import AuditEvent, Posting, PostingStatus, Theme
 from projects.models import CaseStudy, Milestone, Project, ProjectMessage, ProjectState
 
-CACHE_VERSION = 1
+from . import cubes
+
+CACHE_VERSION = 2  # 2: themes ignore the theme filter; figures may come from the roll-up
 State = MatchProposal.State
 PostingThemes = Posting.themes.through
 
@@ -104,25 +110,9 @@ def _scoped(
     return queryset
 
 
-def postings_in(scope: set[int] | None, f: Filters) -> QuerySet[Posting]:
-    return _scoped(
-        Posting.objects.order_by(), org="organisation", posting_pk="pk", scope=scope, f=f
-    )
-
-
 def proposals_in(scope: set[int] | None, f: Filters) -> QuerySet[MatchProposal]:
     return _scoped(
         MatchProposal.objects.order_by(),
-        org="posting__organisation",
-        posting_pk="posting_id",
-        scope=scope,
-        f=f,
-    )
-
-
-def projects_in(scope: set[int] | None, f: Filters) -> QuerySet[Project]:
-    return _scoped(
-        Project.objects.order_by(),
         org="posting__organisation",
         posting_pk="posting_id",
         scope=scope,
@@ -149,48 +139,34 @@ def case_studies_in(scope: set[int] | None, f: Filters) -> QuerySet[CaseStudy]:
     return queryset
 
 
-# --- Cubes: one scan per table for the funnel, the trends and the map ----------------------
+# --- Cubes: the funnel, the trends and the map share them ----------------------------------
+# Counted per month from the roll-up and the source tables (cubes.py), never per chart.
 
 
-def _month(value: Any) -> date | None:
-    if value is None:
-        return None
-    day = value.date() if isinstance(value, datetime) else value
-    return day.replace(day=1)
+def _plan(f: Filters, plan: cubes.Plan | None) -> cubes.Plan:
+    return plan if plan is not None else cubes.plan_for(f, state=cubes.rollup_state())
 
 
 PostingCube = list[tuple[date | None, int, str, str, int]]
 
 
-def posting_cube(scope: set[int] | None, f: Filters) -> PostingCube:
+def posting_cube(
+    scope: set[int] | None, f: Filters, *, plan: cubes.Plan | None = None
+) -> PostingCube:
     """(month, organisation's prefecture, direction, status, count) of the postings published
     in the period, ignoring the prefecture filter: the funnel, the trends and the map all
-    read it, so 100,000 postings are scanned once instead of three times."""
-    tz = timezone.get_current_timezone()
-    rows = (
-        postings_in(scope, replace(f, prefecture=None))
-        .filter(published_at__gte=f.start, published_at__lt=f.end)
-        .annotate(month=TruncMonth("published_at", tzinfo=tz))
-        .values("month", "organisation__prefecture_id", "direction", "status")
-        .annotate(n=Count("pk"))
-        .values_list("month", "organisation__prefecture_id", "direction", "status", "n")
-    )
-    return [(_month(m), code, direction, status, n) for m, code, direction, status, n in rows]
+    read it."""
+    rows = cubes.rows_for(cubes.Series.POSTING, scope, f, _plan(f, plan))
+    return [(month, code, direction, status, n) for month, code, _t, status, direction, n in rows]
 
 
-def project_cube(scope: set[int] | None, f: Filters) -> list[tuple[date | None, int, str, int]]:
+def project_cube(
+    scope: set[int] | None, f: Filters, *, plan: cubes.Plan | None = None
+) -> list[tuple[date | None, int, str, int]]:
     """(month, prefecture of the posting's organisation, state, count) of the projects
     created in the period, ignoring the prefecture filter (trends and map)."""
-    tz = timezone.get_current_timezone()
-    rows = (
-        projects_in(scope, replace(f, prefecture=None))
-        .filter(created_at__gte=f.start, created_at__lt=f.end)
-        .annotate(month=TruncMonth("created_at", tzinfo=tz))
-        .values("month", "posting__organisation__prefecture_id", "state")
-        .annotate(n=Count("pk"))
-        .values_list("month", "posting__organisation__prefecture_id", "state", "n")
-    )
-    return [(_month(m), code, state, n) for m, code, state, n in rows]
+    rows = cubes.rows_for(cubes.Series.PROJECT, scope, f, _plan(f, plan))
+    return [(month, code, state, n) for month, code, _t, state, _d, n in rows]
 
 
 def _in_prefecture(code: int | None, f: Filters) -> bool:
@@ -242,14 +218,135 @@ class Stage:
     median_days: float | None = None  # median time from the previous stage
 
 
-def _median_days(pairs: list[tuple[datetime | None, datetime | None]]) -> float | None:
-    days = [(end - start).total_seconds() / 86_400 for start, end in pairs if start and end]
-    days = [d for d in days if d >= 0]
-    return round(statistics.median(days), 1) if days else None
+def proposal_step_days(
+    created_at: datetime | None,
+    requested_at: datetime | None,
+    decided_at: datetime | None,
+    state_changed_at: datetime | None,
+    state: str,
+) -> dict[str, float]:
+    """The days one proposal took for each step it made (PROPOSAL_STEPS), leaving out steps
+    with a missing or negative time, as the SQL medians do."""
+    stamps = {
+        "created_at": created_at,
+        "requested_at": requested_at,
+        "decided_at": decided_at,
+        "state_changed_at": state_changed_at,
+    }
+    days = {}
+    for key, begin, finish, _condition in PROPOSAL_STEPS:
+        start, end = stamps[begin], stamps[finish]
+        if state in STEP_STATES[key] and start and end and end >= start:
+            days[key] = (end - start).total_seconds() / 86_400
+    return days
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _step_medians(
+    scope: set[int] | None, f: Filters, plan: cubes.Plan, acted_on: QuerySet
+) -> dict[str, float | None]:
+    """Median days to reach requested / approved / accepted, exact whichever way: by
+    PostgreSQL over the proposals (no roll-up) or over the roll-up's stored step times (the
+    roll-up alone), or in Python over both (partial months, or another database)."""
+    if plan.first is None and use_sql_median():
+        values = acted_on.aggregate(
+            **{
+                f"{key}_median": MedianDays(
+                    finish, begin, filter=condition & Q(**{f"{finish}__gte": F(begin)})
+                )
+                for key, begin, finish, condition in PROPOSAL_STEPS
+            }
+        )
+        return {key: _round(values[f"{key}_median"]) for key, *_rest in PROPOSAL_STEPS}
+    if plan.first is not None and not plan.live:
+        in_sql = cubes.step_medians(scope, f, plan)
+        if in_sql is not None:  # projects' steps too: the funnel needs no other query
+            keys = [key for key, *_rest in PROPOSAL_STEPS] + ["active", "completed"]
+            return {key: _round(in_sql.get(key)) for key in keys}
+    days: dict[str, list[float]] = {key: [] for key, *_rest in PROPOSAL_STEPS}
+    if plan.first is not None:
+        for key, values in cubes.step_days(scope, f, plan).items():
+            if key in days:  # the projects' steps are counted from the projects
+                days[key] += values
+    for start, end in plan.live:
+        for row in acted_on.filter(created_at__gte=start, created_at__lt=end).values_list(
+            "created_at", "requested_at", "decided_at", "state_changed_at", "state"
+        ):
+            for key, value in proposal_step_days(*row).items():
+                days[key].append(value)
+    return {key: _median(values) for key, values in days.items()}
+
+
+def project_step_days(
+    created_at: datetime | None,
+    started: datetime | None,
+    state: str,
+    state_changed_at: datetime | None,
+) -> dict[str, float]:
+    """Days from a project's forming to its start ("active") and from its start to its
+    completion ("completed"), leaving out missing or negative times."""
+    days = {}
+    if created_at and started and started >= created_at:
+        days["active"] = (started - created_at).total_seconds() / 86_400
+    finished = state_changed_at if state == ProjectState.COMPLETED else None
+    if started and finished and finished >= started:
+        days["completed"] = (finished - started).total_seconds() / 86_400
+    return days
+
+
+def project_starts(project_ids: list[int], *, since: datetime | None = None) -> dict[int, datetime]:
+    """When each project became active: its first "project.active" audit event."""
+    activated: dict[int, datetime] = {}
+    if not project_ids:
+        return activated
+    events = AuditEvent.objects.filter(action="project.active", data__project__in=project_ids)
+    if since is not None:
+        # created_at (indexed) bounds the scan: a project starts after its proposal was
+        # created, so inside the period; the audit table grows with every action.
+        events = events.filter(created_at__gte=since)
+    for project_id, created_at in events.order_by("created_at").values_list(
+        "data__project", "created_at"
+    ):
+        activated.setdefault(int(project_id), created_at)
+    return activated
+
+
+def started_at(
+    activated: dict[int, datetime], pk: int, state: str, state_changed_at: datetime | None
+) -> datetime | None:
+    return activated.get(pk) or (state_changed_at if state == ProjectState.ACTIVE else None)
+
+
+def _project_medians(acted_on: QuerySet, *, since: datetime) -> dict[str, float | None]:
+    # Projects: few (thousands at most); their start is the "project.active" audit event.
+    # They hang on accepted proposals, so the acted-on ones hold them all.
+    projects = list(
+        acted_on.filter(project__state__in=STARTED).values_list(
+            "project__pk", "project__created_at", "project__state", "project__state_changed_at"
+        )
+    )
+    activated = project_starts([row[0] for row in projects], since=since)
+    days: dict[str, list[float]] = {"active": [], "completed": []}
+    for pk, created_at, state, changed in projects:
+        started = started_at(activated, pk, state, changed)
+        for key, value in project_step_days(created_at, started, state, changed).items():
+            days[key].append(value)
+    return {key: _median(values) for key, values in days.items()}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def funnel(
-    scope: set[int] | None, f: Filters, *, postings: list[tuple] | None = None
+    scope: set[int] | None,
+    f: Filters,
+    *,
+    postings: list[tuple] | None = None,
+    plan: cubes.Plan | None = None,
 ) -> list[Stage]:
     """open postings → suggested → requested → approved → accepted → active → completed.
 
@@ -258,74 +355,35 @@ def funnel(
     share of the previous stage; for "suggested" the previous stage counts postings, not
     proposals, so no conversion is given. Median times come from the proposal's
     requested_at / decided_at / state_changed_at and the project's created_at, its
-    "project.active" audit event and state_changed_at.
+    "project.active" audit event and state_changed_at; they are computed live from the
+    proposals people acted on (medians do not roll up), the counts come from the cubes.
     """
+    plan = _plan(f, plan)
     if postings is None:
-        postings = posting_cube(scope, f)
+        postings = posting_cube(scope, f, plan=plan)
     open_postings = sum(
         n for _m, code, _d, status, n in postings if status == "open" and _in_prefecture(code, f)
     )
+    counts = dict.fromkeys(("suggested", "requested", "approved", "accepted"), 0)
+    counts |= {"active": 0, "completed": 0}
+    for _month, code, _theme, state, project_state, n in cubes.rows_for(
+        cubes.Series.PROPOSAL, scope, f, plan
+    ):
+        if not _in_prefecture(code, f):
+            continue
+        counts["suggested"] += n
+        counts["requested"] += n if state != State.SUGGESTED else 0
+        counts["approved"] += n if state in APPROVED_OR_LATER else 0
+        counts["accepted"] += n if state == State.ACCEPTED else 0
+        counts["active"] += n if project_state in STARTED else 0
+        counts["completed"] += n if project_state == ProjectState.COMPLETED else 0
     proposals = proposals_in(scope, f).filter(created_at__gte=f.start, created_at__lt=f.end)
-    aggregates: dict[str, Any] = {
-        "suggested": Count("pk"),
-        "requested": Count("pk", filter=~Q(state=State.SUGGESTED)),
-        "approved": Count("pk", filter=Q(state__in=APPROVED_OR_LATER)),
-        "accepted": Count("pk", filter=Q(state=State.ACCEPTED)),
-        "active": Count("project", filter=Q(project__state__in=STARTED)),
-        "completed": Count("project", filter=Q(project__state=ProjectState.COMPLETED)),
-    }
-    sql_medians = use_sql_median()
-    if sql_medians:
-        for key, begin, finish, condition in PROPOSAL_STEPS:
-            aggregates[f"{key}_median"] = MedianDays(
-                finish, begin, filter=condition & Q(**{f"{finish}__gte": F(begin)})
-            )
-    counts = proposals.aggregate(**aggregates)
-    medians: dict[str, float | None] = {}
-    if sql_medians:
-        for key, *_rest in PROPOSAL_STEPS:
-            value = counts[f"{key}_median"]
-            medians[key] = None if value is None else round(value, 1)
-    else:
-        rows = list(
-            proposals.exclude(state=State.SUGGESTED).values_list(
-                "created_at", "requested_at", "decided_at", "state_changed_at", "state"
-            )
-        )
-        fields = {"created_at": 0, "requested_at": 1, "decided_at": 2, "state_changed_at": 3}
-        for key, begin, finish, _condition in PROPOSAL_STEPS:
-            states = STEP_STATES[key]
-            medians[key] = _median_days(
-                [(row[fields[begin]], row[fields[finish]]) for row in rows if row[4] in states]
-            )
-    # Projects: few (thousands at most); their start is the "project.active" audit event.
-    projects = list(
-        proposals.filter(project__state__in=STARTED).values_list(
-            "project__pk", "project__created_at", "project__state", "project__state_changed_at"
-        )
-    )
-    activated: dict[int, datetime] = {}
-    if projects:
-        for project_id, created_at in (
-            # created_at (indexed) bounds the scan: a project starts after its proposal
-            # was created, so inside the period; the audit table grows with every action.
-            AuditEvent.objects.filter(
-                created_at__gte=f.start,
-                action="project.active",
-                data__project__in=[row[0] for row in projects],
-            )
-            .order_by("created_at")
-            .values_list("data__project", "created_at")
-        ):
-            activated.setdefault(int(project_id), created_at)
-    to_active, to_completed = [], []
-    for pid, p_created, p_state, p_changed in projects:
-        started = activated.get(pid) or (p_changed if p_state == ProjectState.ACTIVE else None)
-        to_active.append((p_created, started))
-        if p_state == ProjectState.COMPLETED:
-            to_completed.append((started, p_changed))
-    medians["active"] = _median_days(to_active)
-    medians["completed"] = _median_days(to_completed)
+    # Suggested proposals have no step times: leave them out of the scan (the partial index
+    # proposal_queue_idx holds exactly the others).
+    acted_on = proposals.exclude(state=State.SUGGESTED)
+    medians = _step_medians(scope, f, plan, acted_on)
+    if "active" not in medians:  # not read from the roll-up: from the projects themselves
+        medians |= _project_medians(acted_on, since=f.start)
     stages = [
         Stage("open", open_postings),
         Stage("suggested", counts["suggested"]),
@@ -350,22 +408,6 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def _per_month(queryset: QuerySet, field_name: str) -> dict[date, int]:
-    tz = timezone.get_current_timezone()
-    rows = (
-        queryset.annotate(month=TruncMonth(field_name, tzinfo=tz))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    result: dict[date, int] = defaultdict(int)
-    for month, n in rows:
-        if month is not None:
-            key = month.date() if isinstance(month, datetime) else month
-            result[key.replace(day=1)] += n
-    return result
-
-
 @dataclass
 class MonthRow:
     month: date
@@ -380,13 +422,15 @@ def trends(
     *,
     postings: list[tuple] | None = None,
     projects: list[tuple] | None = None,
+    plan: cubes.Plan | None = None,
 ) -> list[MonthRow]:
     """Per month of the period: postings published, introductions requested, projects
     formed."""
+    plan = _plan(f, plan)
     if postings is None:
-        postings = posting_cube(scope, f)
+        postings = posting_cube(scope, f, plan=plan)
     if projects is None:
-        projects = project_cube(scope, f)
+        projects = project_cube(scope, f, plan=plan)
     published: dict[date, int] = defaultdict(int)
     for month, code, _direction, _status, n in postings:
         if month and _in_prefecture(code, f):
@@ -395,10 +439,12 @@ def trends(
     for month, code, _state, n in projects:
         if month and _in_prefecture(code, f):
             formed[month] += n
-    requested = _per_month(
-        proposals_in(scope, f).filter(requested_at__gte=f.start, requested_at__lt=f.end),
-        "requested_at",
-    )
+    requested: dict[date, int] = defaultdict(int)
+    for month, code, _theme, _state, _detail, n in cubes.rows_for(
+        cubes.Series.REQUEST, scope, f, plan
+    ):
+        if month and _in_prefecture(code, f):
+            requested[month] += n
     return [
         MonthRow(month, published.get(month, 0), requested.get(month, 0), formed.get(month, 0))
         for month in months_between(f.date_from, f.date_to)
@@ -416,24 +462,14 @@ class ThemeRow:
     count: int
 
 
-def themes(scope: set[int] | None, f: Filters) -> list[ThemeRow]:
+def themes(scope: set[int] | None, f: Filters, *, plan: cubes.Plan | None = None) -> list[ThemeRow]:
     """Open postings published in the period, per theme (SDGs first, then domain themes);
-    a posting with two themes counts for both."""
-    open_ids = (
-        postings_in(scope, f)
-        .filter(status=PostingStatus.OPEN, published_at__gte=f.start, published_at__lt=f.end)
-        .values("pk")
-    )
-    counts = dict(
-        PostingThemes.objects.filter(posting_id__in=open_ids)
-        .values("theme_id")
-        .annotate(n=Count("posting_id"))
-        .values_list("theme_id", "n")
-    )
+    a posting with two themes counts for both. The theme filter is ignored (the chart is
+    how one compares themes, as the map ignores the prefecture filter)."""
+    counts = cubes.open_postings_per_theme(scope, f, _plan(f, plan))
     return [
         ThemeRow(t.pk, t.kind, t.number, t.name_ja, t.name_en, t.color, counts[t.pk])
-        for t in Theme.objects.filter(pk__in=counts)
-        if counts.get(t.pk)
+        for t in Theme.objects.filter(pk__in=[pk for pk, n in counts.items() if n])
     ]
 
 
@@ -446,13 +482,15 @@ def map_counts(
     *,
     postings: list[tuple] | None = None,
     projects: list[tuple] | None = None,
+    plan: cubes.Plan | None = None,
 ) -> dict[str, dict[int, int]]:
     """Per prefecture code: open issues, active projects and published case studies of the
     period. The prefecture filter is ignored (the map is how one picks a prefecture)."""
+    plan = _plan(f, plan)
     if postings is None:
-        postings = posting_cube(scope, f)
+        postings = posting_cube(scope, f, plan=plan)
     if projects is None:
-        projects = project_cube(scope, f)
+        projects = project_cube(scope, f, plan=plan)
     issues: dict[int, int] = defaultdict(int)
     for _month, code, direction, status, n in postings:
         if code and status == "open" and direction == "issue":
@@ -489,14 +527,17 @@ class Aggregates:
 
 
 def aggregates_compute(*, scope: set[int] | None, filters: Filters) -> Aggregates:
-    postings = posting_cube(scope, filters)
-    projects = project_cube(scope, filters)
+    """Every aggregate of the page. `computed_at` is when the oldest figure was counted: the
+    roll-up's build time when it was used."""
+    plan = cubes.plan_for(filters, state=cubes.rollup_state())
+    postings = posting_cube(scope, filters, plan=plan)
+    projects = project_cube(scope, filters, plan=plan)
     return Aggregates(
-        funnel=funnel(scope, filters, postings=postings),
-        trends=trends(scope, filters, postings=postings, projects=projects),
-        themes=themes(scope, filters),
-        map=map_counts(scope, filters, postings=postings, projects=projects),
-        computed_at=timezone.now(),
+        funnel=funnel(scope, filters, postings=postings, plan=plan),
+        trends=trends(scope, filters, postings=postings, projects=projects, plan=plan),
+        themes=themes(scope, filters, plan=plan),
+        map=map_counts(scope, filters, postings=postings, projects=projects, plan=plan),
+        computed_at=plan.built_at or timezone.now(),
     )
 
 

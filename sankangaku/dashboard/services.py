@@ -1,12 +1,16 @@
-"""Writes of the coordinator dashboard: the one-click nudge."""
+"""Writes of the coordinator dashboard: the one-click nudge and the roll-up's rebuild."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
+from time import perf_counter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DateField, F, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +23,9 @@ from projects.models import Project, ProjectState
 from sankangaku.accounts.models import User
 from sankangaku.notifications.kinds import Kind
 from sankangaku.notifications.services import notify
+
+from . import cubes, selectors
+from .models import MonthlyCount, RollupState
 
 NUDGE_TYPES = ("review", "posting", "response", "project")
 
@@ -177,3 +184,144 @@ def nudge_send(*, actor: User, target: NudgeTarget) -> int:
             data={"item": target.key, "recipients": sent},
         )
     return sent
+
+
+# --- The roll-up -----------------------------------------------------------------------------
+
+
+def _insert_select(series: str, *, by_theme: bool, tz: Any) -> None:
+    queryset = cubes.source_queryset(series, tz=tz, by_kind=True, by_theme=by_theme)
+    sql, params = queryset.query.sql_with_params()
+    table = connection.ops.quote_name(MonthlyCount._meta.db_table)
+    theme = "sub.r_theme" if by_theme else "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series, month, prefecture, kind, theme, state, detail, count) "
+            f"SELECT %s, sub.r_month, sub.r_prefecture, sub.r_kind, {theme}, sub.r_state, "
+            f"sub.r_detail, sub.r_n FROM ({sql}) sub",
+            [series, *params],
+        )
+
+
+def _theme_mix() -> None:
+    """The "themes" rows: per month, prefecture and kind, the open postings per theme."""
+    mix: dict[tuple, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MonthlyCount.objects.order_by()
+        .filter(series=MonthlyCount.Series.POSTING, theme__isnull=False, state="open")
+        .values("month", "prefecture", "kind", "theme")
+        .annotate(n=Sum("count"))
+        .values_list("month", "prefecture", "kind", "theme", "n")
+    )
+    for month, prefecture, kind, theme, n in rows.iterator(chunk_size=5000):
+        mix[(month, prefecture, kind)][str(theme)] = n
+    MonthlyCount.objects.bulk_create(
+        [
+            MonthlyCount(
+                series=MonthlyCount.Series.THEMES,
+                month=month,
+                prefecture=prefecture,
+                kind=kind,
+                count=sum(themes.values()),
+                data=themes,
+            )
+            for (month, prefecture, kind), themes in mix.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def _timings(tz: Any) -> None:
+    """The "timings" rows: per month, prefecture, kind and theme (and for every theme), the
+    step durations of the proposals people acted on (see selectors.proposal_step_days)."""
+    State = MatchProposal.State
+    rows = (
+        MatchProposal.objects.order_by()
+        .exclude(state=State.SUGGESTED)
+        .annotate(
+            r_month=Cast(TruncMonth("created_at", tzinfo=tz), output_field=DateField()),
+            r_prefecture=F("posting__organisation__prefecture_id"),
+            r_kind=F("posting__organisation__kind"),
+        )
+        .values_list(
+            "pk",
+            "posting_id",
+            "r_month",
+            "r_prefecture",
+            "r_kind",
+            "created_at",
+            "requested_at",
+            "decided_at",
+            "state_changed_at",
+            "state",
+        )
+    )
+    cells: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    counted: dict[tuple, int] = defaultdict(int)
+    rows = list(rows)
+    themes: dict[int, list[int]] = defaultdict(list)
+    for posting_id, theme_id in Posting.themes.through.objects.filter(
+        posting_id__in={row[1] for row in rows}
+    ).values_list("posting_id", "theme_id"):
+        themes[posting_id].append(theme_id)
+    # Projects hang on accepted proposals: their steps are kept with their proposal's cell.
+    projects = {
+        proposal_id: (pk, created_at, state, changed)
+        for proposal_id, pk, created_at, state, changed in Project.objects.filter(
+            state__in=selectors.STARTED
+        ).values_list("proposal_id", "pk", "created_at", "state", "state_changed_at")
+    }
+    activated = selectors.project_starts([p[0] for p in projects.values()])
+    for proposal_id, posting_id, month, prefecture, kind, *stamps in rows:
+        steps = selectors.proposal_step_days(*stamps)
+        if proposal_id in projects:
+            pk, created_at, state, changed = projects[proposal_id]
+            started = selectors.started_at(activated, pk, state, changed)
+            steps |= selectors.project_step_days(created_at, started, state, changed)
+        for theme in [None, *themes[posting_id]]:
+            key = (month, prefecture, kind, theme)
+            counted[key] += 1
+            for step, days in steps.items():
+                cells[key][step].append(days)
+    MonthlyCount.objects.bulk_create(
+        [
+            MonthlyCount(
+                series=MonthlyCount.Series.TIMINGS,
+                month=month,
+                prefecture=prefecture,
+                kind=kind,
+                theme=theme,
+                count=counted[(month, prefecture, kind, theme)],
+                data=dict(steps),
+            )
+            for (month, prefecture, kind, theme), steps in cells.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def monthly_counts_rebuild() -> float:
+    """Replace the roll-up with fresh counts from the source tables, in one transaction
+    (readers see the old roll-up until it commits). Serialised on the state row, so two
+    rebuilds never interleave; a repeat is harmless. Returns the seconds it took."""
+    started = perf_counter()
+    tz = cubes.rollup_timezone()
+    with transaction.atomic():
+        RollupState.objects.get_or_create(pk=1)
+        RollupState.objects.select_for_update().get(pk=1)
+        # Rows committed from here on may be missed: they are newer than built_at.
+        as_of = timezone.now()
+        MonthlyCount.objects.all().delete()
+        with timezone.override(tz):
+            for series in cubes.SPECS:
+                for by_theme in (False, True):
+                    _insert_select(series, by_theme=by_theme, tz=tz)
+            _theme_mix()
+            _timings(tz)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner takes the new table for empty.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(MonthlyCount._meta.db_table)}")
+        seconds = perf_counter() - started
+        RollupState.objects.filter(pk=1).update(built_at=as_of, timezone=tz.key, seconds=seconds)
+    return seconds

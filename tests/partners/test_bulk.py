@@ -3,6 +3,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +25,11 @@ def _rows(response) -> list[list[str]]:
     text = text or response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def _records(response) -> list[dict[str, str]]:
+    header, *rows = _rows(response)
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def _csv(text: str, *, encoding: str = "utf-8", name: str = "list.csv") -> SimpleUploadedFile:
@@ -115,8 +121,7 @@ def test_admin_exports_only_their_own_postings(client, personas):
     factories.make_posting(personas.school, title="学校の課題", publish=False)
     client.force_login(personas.municipal_officer)
     response = client.get(reverse("partners:postings_export", args=[personas.municipality.pk]))
-    titles = [row[3] for row in _rows(response)[1:]]
-    assert titles == ["松本の課題"]
+    assert [row["title"] for row in _records(response)] == ["松本の課題"]
 
 
 # --- Exports ----------------------------------------------------------------------------
@@ -128,8 +133,7 @@ def test_exports_have_a_bom_and_neutralise_formulas(client, personas):
     response = client.get(reverse("partners:export_postings"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith("\ufeff".encode())
-    rows = _rows(response)
-    assert any(row[3] == '\'=HYPERLINK("http://evil")' for row in rows[1:])
+    assert any(row["title"] == '\'=HYPERLINK("http://evil")' for row in _records(response))
     for name in ("partners:export_organisations", "partners:export_proposals"):
         assert client.get(reverse(name)).content.startswith("\ufeff".encode())
 
@@ -231,7 +235,7 @@ def test_bad_files_get_a_clear_message_and_nothing_is_saved(client, personas, co
 
 
 def test_huge_file_is_refused_before_reading(client, personas, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(imports.reading, "MAX_UPLOAD_BYTES", 1000)
     _login_in_english(client, personas.coordinator)
     response = _upload(client, _csv(_company_rows(*range(40))))
     assert response.status_code == 200
@@ -357,3 +361,168 @@ def test_another_coordinators_job_is_404(client, personas):
     for name in ("partners:import_status", "partners:import_detail"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
     assert client.post(reverse("partners:import_start", args=[job.pk])).status_code == 404
+
+
+# --- Round trip: export → import → export ------------------------------------------------
+
+ORGANISATION_EXPORT_ONLY = {"id", "kind_label", "verification", "registered_at"}
+POSTING_EXPORT_ONLY = {"id", "status", "status_label", "published_at", "expires_on"}
+
+
+def _hokkaido_coordinator(client, language: str):
+    coordinator = factories.CoordinatorFactory(prefectures=[Prefecture.objects.get(code=1)]).user
+    coordinator.preferred_language = language
+    coordinator.save(update_fields=["preferred_language"])
+    client.force_login(coordinator)
+    return coordinator
+
+
+def _hokkaido_places():
+    from partners.models import LocalGovernment
+
+    return list(LocalGovernment.objects.filter(prefecture_id=1).order_by("code")[:3])
+
+
+def _export_file(response, name: str) -> SimpleUploadedFile:
+    """The downloaded bytes, unchanged, as the file to upload."""
+    return SimpleUploadedFile(name, response.content, content_type="text/csv")
+
+
+def _import(client, upload, kind, *, publish=False, capture) -> ImportJob:
+    response = _upload(client, upload, kind=kind, publish=publish)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.latest("pk")
+    assert (job.status, job.errors) == ("ready", [])  # the dry run finds nothing to fix
+    with capture(execute=True):
+        client.post(reverse("partners:import_start", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.errors
+    return job
+
+
+def _comparable(response, skip: set[str]) -> list[dict[str, str]]:
+    rows = [{k: v for k, v in row.items() if k not in skip} for row in _records(response)]
+    return sorted(rows, key=lambda row: sorted(row.items()))
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_organisations_export_imports_back_as_is(
+    client, reference_data, language, django_capture_on_commit_callbacks
+):
+    sapporo, second, third = _hokkaido_places()
+    hokkaido = Prefecture.objects.get(code=1)
+    factories.CompanyFactory(
+        name="=cmd|' /C calc'!A0",  # formula injection: escaped on export, literal again
+        name_kana="カブシキガイシャ",
+        prefecture=hokkaido,
+        location=sapporo,
+        description="1行目\n2行目, 「引用」",
+    )
+    factories.MunicipalityFactory(
+        name=str(second), prefecture=hokkaido, local_government=second, location=second
+    )
+    factories.SchoolFactory(
+        name="北の中学校", prefecture=hokkaido, location=third, school_code="C101310000018"
+    )
+    coordinator = _hokkaido_coordinator(client, language)
+    exported = client.get(reverse("partners:export_organisations"))
+    raw = exported.content
+    assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
+    assert _rows(exported)[0][:4] == ["id", "kind", "kind_label", "name"]
+    records = _records(exported)
+    assert len(records) == 3
+    assert "'=cmd|' /C calc'!A0" in [r["name"] for r in records]
+    before = _comparable(exported, ORGANISATION_EXPORT_ONLY)
+
+    # A clean organisation set: the region's organisations are gone, then imported back.
+    Organisation.objects.filter(prefecture_id=1).delete()
+    job = _import(
+        client,
+        _export_file(exported, "organisations.csv"),
+        "organisations",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert job.created_count == 3
+    assert Organisation.objects.get(kind="company", prefecture_id=1).name == "=cmd|' /C calc'!A0"
+    again = client.get(reverse("partners:export_organisations"))
+    assert _comparable(again, ORGANISATION_EXPORT_ONLY) == before
+    assert coordinator.preferred_language == language
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_postings_export_imports_back_as_is(
+    client, reference_data, language, django_capture_on_commit_callbacks
+):
+    from partners.models import Theme
+
+    sapporo, second, _third = _hokkaido_places()
+    hokkaido = Prefecture.objects.get(code=1)
+    company = factories.CompanyFactory(name="北の株式会社", prefecture=hokkaido, location=sapporo)
+    town = factories.MunicipalityFactory(
+        name=str(second), prefecture=hokkaido, local_government=second, location=second
+    )
+    sdgs = list(Theme.objects.filter(kind="sdg", number__in=[11, 17]))
+    factories.make_posting(
+        town,
+        title="除雪の担い手",
+        body="【建設課】\n冬の除雪を、地域の企業と一緒に。",
+        place_scope="municipality",
+        location=second,
+        prefecture=hokkaido,
+        starts_on=date(2027, 4, 1),
+        ends_on=date(2028, 3, 31),
+        funding_route="commission",
+        budget_min=1_000_000,
+        budget_max=3_000_000,
+        themes=sdgs,
+    )
+    factories.make_posting(company, title="=1+2 の技術", direction="strength", visibility="members")
+    factories.make_posting(company, title="全国どこでも", place_scope="nationwide", prefecture=None)
+    factories.make_posting(company, title="オンラインで", place_scope="online", prefecture=None)
+    _hokkaido_coordinator(client, language)
+    exported = client.get(reverse("partners:export_postings"))
+    assert exported.content.startswith("\ufeff".encode()) and b"\r\n" in exported.content
+    records = _records(exported)
+    assert len(records) == 4 and "'=1+2 の技術" in [r["title"] for r in records]
+    before = _comparable(exported, POSTING_EXPORT_ONLY)
+
+    # A clean posting set: the region's postings are gone, then imported back (published).
+    Posting.objects.filter(organisation__prefecture_id=1).delete()
+    job = _import(
+        client,
+        _export_file(exported, "postings.csv"),
+        "postings",
+        publish=True,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert (job.created_count, job.published_count) == (4, 4)
+    again = client.get(reverse("partners:export_postings"))
+    assert _comparable(again, POSTING_EXPORT_ONLY) == before
+    assert {r["status"] for r in _records(again)} == {"open"}
+
+
+def test_posting_code_wins_over_the_id_of_another_database(client, personas):
+    """An exported file carries both; in another database the ID may name someone else."""
+    text = (
+        "organisation_code,organisation_id,direction,title,body\n"
+        f"202029,{personas.company.pk},issue,コード優先,本文\n"
+    )
+    client.force_login(personas.coordinator)
+    _upload(client, _csv(text), kind="postings")
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "ready", job.errors
+    assert job.rows[0]["data"]["organisation"] == personas.municipality.pk
+
+
+def test_export_only_columns_are_skipped_but_unknown_ones_refused(client, personas):
+    _login_in_english(client, personas.coordinator)
+    number = factories.valid_corporate_number(41)
+    ok = (
+        "id,kind_label,"
+        + ORG_HEADER.strip()
+        + f",registered_at\n9,企業,company,読む列,202029,{number},kk,it,2026-01-01\n"
+    )
+    job = _job(client, personas.coordinator, ok)
+    assert job.status == "ready" and "id" not in job.rows[0]["data"]
+    response = _upload(client, _csv("kind,name,municipality_code,nonsense\ncompany,a,202029,x\n"))
+    assert "Unknown columns" in response.content.decode()

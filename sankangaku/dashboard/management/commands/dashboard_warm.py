@@ -1,4 +1,4 @@
-"""`manage.py dashboard_warm`: what the beat task does, by hand."""
+"""`manage.py dashboard_warm`: what the beat task does, by hand (roll-up, then cache)."""
 
 from typing import Any
 
@@ -8,8 +8,13 @@ from sankangaku.dashboard.tasks import dashboard_warm_all
 
 
 class Command(BaseCommand):
-    help = "Compute and cache the coordinator dashboard's default figures for every region."
+    help = (
+        "Rebuild the coordinator dashboard's roll-up, then compute and cache the default "
+        "figures for every region."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = dashboard_warm_all()
-        self.stdout.write(f"Warmed the dashboard cache for {count} region(s).")
+        self.stdout.write(
+            f"Rebuilt the dashboard roll-up and warmed the cache for {count} region(s)."
+        )
