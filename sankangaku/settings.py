@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the default widget templates, for FORM_RENDERER below
     "django_htmx",
     "template_partials",
     "allauth",
@@ -100,6 +101,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates are looked up through TEMPLATES, so templates/django/forms/ can override
+# one (select.html renders its options inline: much faster on long filter lists).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data -------------------------------------------------------------------------------
 DATABASES = {
