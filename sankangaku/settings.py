@@ -383,6 +383,10 @@ MILESTONE_REMIND_DAYS = env.int("MILESTONE_REMIND_DAYS", default=3)
 MATCHING_INDEX_MAX_AGE = env.int("MATCHING_INDEX_MAX_AGE", default=300)
 MATCHING_DEBOUNCE_SECONDS = env.int("MATCHING_DEBOUNCE_SECONDS", default=10)
 MATCHING_COMPUTE_ON_CHANGE = True
+# Coordinator dashboard: how long a rendered view stays cached, and how old the monthly
+# roll-up (rebuilt by beat every 4 minutes) may be before the page counts live instead.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+DASHBOARD_ROLLUP_MAX_AGE = env.int("DASHBOARD_ROLLUP_MAX_AGE", default=900)
 
 # --- Open JSON API (sankangaku/api) -----------------------------------------------------
 # Cross-origin reads of /api/ only: any origin, GET (and its preflight), never credentials.
