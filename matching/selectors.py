@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from partners.models import Posting, PostingStatus
+from partners.models import Posting, PostingStatus, Visibility
 
 from . import explain
 from .models import MatchProposal
@@ -42,9 +42,15 @@ def _suggestion(proposal: MatchProposal, funding_route: str) -> Suggestion:
 def suggestion_list_for_posting(
     *, posting: Posting, kind: str, limit: int = 10
 ) -> list[Suggestion]:
-    """The posting's proposals of one kind, best first, with explanations."""
+    """The posting's proposals of one kind, best first, with explanations.
+
+    The engine matches over every open posting, but these lists are shown to the posting's
+    organisation: a partner posting meant for coordinators only must not appear in them (its
+    title would leak; tests/security/test_canary_leaks.py)."""
     proposals = (
         MatchProposal.objects.filter(posting=posting, kind=kind, created_by__isnull=True)
+        .exclude(partner_posting__visibility=Visibility.COORDINATORS)
+        .exclude(second_partner_posting__visibility=Visibility.COORDINATORS)
         .select_related(
             "partner__prefecture",
             "partner__location__prefecture",
