@@ -31,10 +31,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol, TypeVar
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from .themes import infer_themes
 
@@ -137,6 +138,8 @@ class _Query:
     key: tuple
     post: Post
     vector: sparse.csr_matrix
+    char_vector: sparse.csr_matrix
+    # Raw text cosines, filled kind by kind (only the kinds asked for: see _text_of).
     complement: np.ndarray
     shared: np.ndarray
     ngram: np.ndarray
@@ -148,6 +151,8 @@ class _Query:
     fits: dict[int, tuple[dict[str, float], float | None, Post | None] | None] = field(
         default_factory=dict
     )
+    kinds_done: set[str] = field(default_factory=set)
+    word_weights: dict[int, float] | None = None  # feature → weight in `vector`
 
 
 # How many query postings an Index remembers (_Query): one posting's proposals need one;
@@ -203,23 +208,37 @@ def geography_score(
 ) -> tuple[float, float | None]:
     """(score, distance in km or None). Unknown places are neutral (0.4), not zero."""
     distance = haversine_km(a_point, b_point) if a_point and b_point else None
-    if a_pref is None or b_pref is None:
-        score = 0.4
-    elif a_muni and b_muni and a_muni == b_muni:
-        score = 1.0
-    elif a_pref == b_pref:
-        score = 0.8
-    elif REGION_OF_PREFECTURE.get(a_pref) == REGION_OF_PREFECTURE.get(b_pref):
-        score = 0.55
-    elif distance is not None:
-        score = 0.1 + 0.35 * math.exp(-distance / 400)
-    else:
-        score = 0.2
+    score = _place_score(a_pref, a_muni, b_pref, b_muni)
+    if score is None:
+        score = _distance_score(distance)
     if nationwide:
         score = max(score, 0.5)
     if online:
         score = max(score, 0.6)
     return score, distance
+
+
+def _place_score(
+    a_pref: int | None, a_muni: str | None, b_pref: int | None, b_muni: str | None
+) -> float | None:
+    """geography_score as far as the places decide it; None when the distance does."""
+    if a_pref is None or b_pref is None:
+        return 0.4
+    if a_muni and b_muni and a_muni == b_muni:
+        return 1.0
+    if a_pref == b_pref:
+        return 0.8
+    if REGION_OF_PREFECTURE.get(a_pref) == REGION_OF_PREFECTURE.get(b_pref):
+        return 0.55
+    return None
+
+
+def _distance_score(distance: float | None) -> float:
+    return 0.1 + 0.35 * math.exp(-distance / 400) if distance is not None else 0.2
+
+
+# A distance the structured signals did not need, computed only for returned candidates.
+_DISTANCE_LATER = -1.0
 
 
 def _period(post: Post) -> tuple[date, date] | None:
@@ -310,6 +329,14 @@ class Index:
                 post.themes = infer_themes(post.tokens)
             self.posts[post.id] = post
             self.posts_by_org.setdefault(post.org_id, []).append(post)
+        # Per organisation: the directions of its postings that ask for 企業版ふるさと納税
+        # (the funding rule reads only those), and its postings by wanted direction.
+        self._furusato: dict[int, set[str]] = {}
+        for org_posts in self.posts_by_org.values():
+            for post in org_posts:
+                if post.funding_route == "corporate_furusato":
+                    self._furusato.setdefault(post.org_id, set()).add(post.direction)
+        self._options: dict[tuple[int, str], list[Post]] = {}
         self.org_ids = list(self.orgs)
         self.row = {org_id: i for i, org_id in enumerate(self.org_ids)}
         self.kind = np.array([self.orgs[i].kind for i in self.org_ids])
@@ -327,21 +354,24 @@ class Index:
     def _build_text(self) -> None:
         offers = [self._profile_tokens(i, "strength") for i in self.org_ids]
         needs = [self._profile_tokens(i, "issue") for i in self.org_ids]
-        self.words = _fit(
-            TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, norm="l2"),
+        # Fitted and transformed in one pass (fit, then transform, analysed every profile
+        # twice); the profiles are the first rows of the fitted documents.
+        self.words, fitted = _fit_transform(
+            _Tfidf(analyzer=_identity, sublinear_tf=True, min_df=1, norm="l2"),
             offers + needs + [p.tokens for p in self.posts.values()],
             placeholder=[["\x00"]],
         )
-        self.offer_matrix = self.words.transform(offers)
-        self.need_matrix = self.words.transform(needs)
+        self.offer_matrix = fitted[: len(offers)]
+        self.need_matrix = fitted[len(offers) : len(offers) + len(needs)]
+        del fitted
         texts = [
             " ".join(p.text for p in self.posts_by_org.get(i, [])) or self.orgs[i].name
             for i in self.org_ids
         ]
         # Character n-grams found in over half the profiles say nothing; with few profiles
         # every n-gram may be that common, so the cut only applies to a real corpus.
-        self.chars = _fit(
-            TfidfVectorizer(
+        self.chars, self.char_matrix = _fit_transform(
+            _Tfidf(
                 analyzer="char",
                 ngram_range=(2, 3),
                 sublinear_tf=True,
@@ -351,7 +381,6 @@ class Index:
             texts,
             placeholder=["\x00\x00"],
         )
-        self.char_matrix = self.chars.transform(texts)
         self.theme_sets = [
             frozenset().union(*(p.themes for p in self.posts_by_org.get(i, [])))
             for i in self.org_ids
@@ -359,12 +388,19 @@ class Index:
         self.vocabulary = np.array(self.words.get_feature_names_out())
         for matrix in (self.offer_matrix, self.need_matrix, self.char_matrix):
             matrix.sort_indices()  # row operations below intersect sorted index arrays
-        # Feature × organisation copies (inverted lists): a query touches only the
-        # organisations sharing one of its features instead of every stored entry, and
-        # sums each cosine in the same (feature) order as matrix @ vector.T did.
-        self.offer_by_feature = self.offer_matrix.T.tocsr()
-        self.need_by_feature = self.need_matrix.T.tocsr()
-        self.char_by_feature = self.char_matrix.T.tocsr()
+        # Feature × organisation copies (inverted lists), one per kind of organisation: a
+        # query touches only the organisations of the kinds it asks for that share one of
+        # its features, instead of every stored entry (its own kind is never a candidate),
+        # and sums each cosine in the same (feature) order as matrix @ vector.T did.
+        self.by_feature: dict[str, tuple[np.ndarray, sparse.csr_matrix, ...]] = {}
+        for kind in KINDS:
+            rows = np.flatnonzero(self.kind == kind)
+            if rows.size:
+                self.by_feature[kind] = (
+                    rows,
+                    *(m[rows].T.tocsr() for m in (self.offer_matrix, self.need_matrix)),
+                    self.char_matrix[rows].T.tocsr(),
+                )
         self._kind_rows: dict[tuple[str, ...], np.ndarray] = {}
         self._queries: OrderedDict[int, _Query] = OrderedDict()
         self._vectors: dict[int, tuple[Post, sparse.csr_matrix, sparse.csr_matrix]] = {}
@@ -404,9 +440,6 @@ class Index:
             char_vector = self.chars.transform([post.text or " ".join(post.tokens)])
         vector.sort_indices()
         char_vector.sort_indices()
-        offers = _cosines(vector, self.offer_by_feature)
-        needs = _cosines(vector, self.need_by_feature)
-        complement, shared = (offers, needs) if post.direction == "issue" else (needs, offers)
         query_org = self.orgs[post.org_id]
         if post.lat is not None:
             point: tuple[float, float] | None = (post.lat, post.lng)  # type: ignore[assignment]
@@ -418,18 +451,34 @@ class Index:
             key=key,
             post=post,
             vector=vector,
-            complement=complement,
-            shared=shared,
-            ngram=_cosines(char_vector, self.char_by_feature),
+            char_vector=char_vector,
+            complement=np.zeros(len(self.org_ids)),
+            shared=np.zeros(len(self.org_ids)),
+            ngram=np.zeros(len(self.org_ids)),
             point=point,
             prefecture=post.prefecture or query_org.prefecture,
             municipality=post.municipality or query_org.municipality,
             words=frozenset(post.tokens),
         )
+        self._text_of(query, PARTNER_KINDS.get(query_org.kind, KINDS))
         self._queries[id(post)] = query
         while len(self._queries) > QUERY_CACHE_SIZE:
             self._queries.popitem(last=False)
         return query
+
+    def _text_of(self, query: _Query, kinds: Sequence[str]) -> None:
+        """Fill the query's raw text cosines for the organisations of these kinds."""
+        for kind in kinds:
+            if kind in query.kinds_done or kind not in self.by_feature:
+                continue
+            rows, offer, need, char = self.by_feature[kind]
+            offers = _cosines(query.vector, offer)
+            needs = _cosines(query.vector, need)
+            issue = query.post.direction == "issue"
+            query.complement[rows] = offers if issue else needs
+            query.shared[rows] = needs if issue else offers
+            query.ngram[rows] = _cosines(query.char_vector, char)
+            query.kinds_done.add(kind)
 
     # -- ranking -------------------------------------------------------------------------
 
@@ -456,6 +505,7 @@ class Index:
         if rows.size == 0:
             return []
         query = self._query(post)
+        self._text_of(query, kinds)
         excluded = np.zeros(rows.size, dtype=bool)
         for org_id in (post.org_id, *exclude_org_ids):
             row = self.row.get(org_id)
@@ -517,9 +567,12 @@ class Index:
     ) -> Post | None:
         """The candidate's posting in the complementary direction that shares most words."""
         wanted = "strength" if post.direction == "issue" else "issue"
-        options = [p for p in self.posts_by_org.get(org_id, []) if p.direction == wanted]
-        if not options:
-            options = self.posts_by_org.get(org_id, [])
+        options = self._options.get((org_id, wanted))
+        if options is None:
+            options = [p for p in self.posts_by_org.get(org_id, []) if p.direction == wanted]
+            if not options:
+                options = self.posts_by_org.get(org_id, [])
+            self._options[(org_id, wanted)] = options
         if not options:
             return None
         if len(options) == 1:
@@ -537,11 +590,17 @@ class Index:
         post = query.post
         query_org = self.orgs[post.org_id]
         org = self.orgs[self.org_ids[row]]
-        # The rule applies whichever side asks for the donation.
-        if not funding_allowed(post, query_org, org) or not all(
-            funding_allowed(other, org, query_org)
-            for other in self.posts_by_org.get(org.id, [])
-            if other.direction != post.direction
+        # The rule applies whichever side asks for the donation (only the candidate's
+        # postings asking for it can forbid the pair: skip the others).
+        furusato = self._furusato.get(org.id)
+        if not funding_allowed(post, query_org, org) or (
+            furusato
+            and any(direction != post.direction for direction in furusato)
+            and not all(
+                funding_allowed(other, org, query_org)
+                for other in self.posts_by_org.get(org.id, [])
+                if other.direction != post.direction
+            )
         ):
             query.fits[row] = None
             return None
@@ -550,17 +609,16 @@ class Index:
         union = post.themes | themes
         other_pref = best.prefecture if best and best.prefecture else org.prefecture
         other_muni = best.municipality if best and best.municipality else org.municipality
-        other_point = (org.lat, org.lng) if org.lat is not None else None
-        geo, distance = geography_score(
-            query.prefecture,
-            query.municipality,
-            query.point,
-            other_pref,
-            other_muni,
-            other_point,  # type: ignore[arg-type]
-            online=post.online_ok or bool(best and best.online_ok),
-            nationwide=post.nationwide or bool(best and best.nationwide),
-        )
+        # geography_score, with the distance left for later unless it decides the score.
+        geo = _place_score(query.prefecture, query.municipality, other_pref, other_muni)
+        distance: float | None = _DISTANCE_LATER
+        if geo is None:
+            distance = self._distance(query, org)
+            geo = _distance_score(distance)
+        if post.nationwide or (best and best.nationwide):
+            geo = max(geo, 0.5)
+        if post.online_ok or (best and best.online_ok):
+            geo = max(geo, 0.6)
         structured = {
             "theme": len(post.themes & themes) / len(union) if union else 0.0,
             "geography": geo,
@@ -575,6 +633,8 @@ class Index:
     ) -> Candidate:
         """A returned candidate with its rounded figures and explanation."""
         structured, distance, best = query.fits[row]  # type: ignore[misc]
+        if distance == _DISTANCE_LATER:
+            distance = self._distance(query, self.orgs[self.org_ids[row]])
         post = query.post
         signals = {**text, **structured}
         offers = self.offer_matrix if post.direction == "issue" else self.need_matrix
@@ -582,21 +642,40 @@ class Index:
             org_id=self.org_ids[row],
             score=score,
             signals={k: round(v, 4) for k, v in signals.items()},
-            shared_words=self._shared_words(query.vector, offers, row),
+            shared_words=self._shared_words(query, offers, row),
             shared_themes=sorted(post.themes & self.theme_sets[row]),
             distance_km=round(distance, 1) if distance is not None else None,
             posting_id=best.id if best else None,
         )
 
+    @staticmethod
+    def _distance(query: _Query, org: Org) -> float | None:
+        if query.point and org.lat is not None:
+            return haversine_km(query.point, (org.lat, org.lng))  # type: ignore[arg-type]
+        return None
+
     def _shared_words(
-        self, vector: sparse.csr_matrix, matrix: sparse.csr_matrix, row: int, n: int = 6
+        self, query: _Query, matrix: sparse.csr_matrix, row: int, n: int = 6
     ) -> list[str]:
-        """The words weighing most in both texts (largest product of TF-IDF weights)."""
-        columns, products = _row_overlap(vector, 0, matrix, row)
-        if columns.size == 0:
-            return []
-        order = np.argsort(-products, kind="stable")[:n]
-        return [str(self.vocabulary[columns[i]]) for i in order]
+        """The words weighing most in both texts (largest product of TF-IDF weights; ties
+        in word order). Plain Python over the row's few entries: numpy's per-call cost
+        exceeded the work for the ≈ 40 words of a profile."""
+        if query.word_weights is None:
+            vector = query.vector
+            query.word_weights = dict(
+                zip(vector.indices.tolist(), vector.data.tolist(), strict=True)
+            )
+        weights = query.word_weights
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        products = [
+            (weights[column] * value, column)
+            for column, value in zip(
+                matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True
+            )
+            if column in weights
+        ]
+        products.sort(key=lambda item: (-item[0], item[1]))
+        return [str(self.vocabulary[column]) for _product, column in products[:n]]
 
     # -- triads --------------------------------------------------------------------------
 
@@ -611,21 +690,23 @@ class Index:
         if not firsts or not seconds:
             return []
         fits = self.pair_fits([a.org_id for a in firsts], [b.org_id for b in seconds])
-        triads = []
+        # Score every combination, then build only the returned ones.
+        scored = []
         for i, a in enumerate(firsts):
             for j, b in enumerate(seconds):
                 fit = float(fits[i, j])
                 score = 0.4 * a.score + 0.4 * b.score + 0.2 * fit
-                triads.append(
-                    Triad(
-                        org_ids=(a.org_id, b.org_id),
-                        score=round(score, 6),
-                        members=(a, b),
-                        fit=round(fit, 4),
-                    )
-                )
-        triads.sort(key=lambda t: (-t.score, t.org_ids))
-        return triads[:limit]
+                scored.append((round(score, 6), (a.org_id, b.org_id), i, j, fit))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return [
+            Triad(
+                org_ids=org_ids,
+                score=score,
+                members=(firsts[i], seconds[j]),
+                fit=round(fit, 4),
+            )
+            for score, org_ids, i, j, fit in scored[:limit]
+        ]
 
     def pair_fit(self, a_id: int, b_id: int) -> float:
         """How well two candidate organisations fit each other: text and place."""
@@ -648,14 +729,14 @@ class Index:
             a = self.orgs[a_id]
             for j, b_id in enumerate(b_ids):
                 b = self.orgs[b_id]
-                geo, _distance = geography_score(
-                    a.prefecture,
-                    a.municipality,
-                    (a.lat, a.lng) if a.lat is not None else None,  # type: ignore[arg-type]
-                    b.prefecture,
-                    b.municipality,
-                    (b.lat, b.lng) if b.lat is not None else None,  # type: ignore[arg-type]
-                )
+                # geography_score, measuring the distance only when it decides.
+                geo = _place_score(a.prefecture, a.municipality, b.prefecture, b.municipality)
+                if geo is None:
+                    geo = _distance_score(
+                        haversine_km((a.lat, a.lng), (b.lat, b.lng))  # type: ignore[arg-type]
+                        if a.lat is not None and b.lat is not None
+                        else None
+                    )
                 fits[i, j] = 0.5 * min(1.0, float(text[i, j]) * 2) + 0.5 * geo
         return fits
 
@@ -667,26 +748,40 @@ def _cosines(vector: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.nda
     return (vector @ by_feature).toarray().ravel()
 
 
-def _fit(vectorizer: TfidfVectorizer, documents: list, *, placeholder: list) -> TfidfVectorizer:
-    """Fit, or, when there is nothing to learn from (no postings, no words), fit on a
+class _Tfidf(TfidfVectorizer):
+    """TfidfVectorizer whose fit_transform gives bit for bit what fit, then transform, gives
+    (TfidfVectorizer.fit_transform normalises rows whose indices are not yet sorted, so
+    their norms are summed in another order and differ in the last bit), in one pass over
+    the documents instead of two. Follows TfidfVectorizer.fit_transform (scikit-learn
+    1.5–1.9); tests/matching/test_core.py checks the equality."""
+
+    def fit_transform(self, raw_documents: list, y: object = None) -> sparse.csr_matrix:
+        self._check_params()
+        self._tfidf = TfidfTransformer(
+            norm=self.norm,
+            use_idf=self.use_idf,
+            smooth_idf=self.smooth_idf,
+            sublinear_tf=self.sublinear_tf,
+        )
+        counts = CountVectorizer.fit_transform(self, raw_documents)
+        counts.sort_indices()
+        self._tfidf.fit(counts)
+        return self._tfidf.transform(counts, copy=False)
+
+
+def _fit_transform(
+    vectorizer: TfidfVectorizer, documents: list, *, placeholder: list
+) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """Fit and return the documents' vectors (rows with sorted indices, as transform gives
+    them); when there is nothing to learn from (no postings, no words), fit on a
     placeholder so every document becomes a zero vector instead of an error."""
     try:
-        return vectorizer.fit(documents)
+        matrix = vectorizer.fit_transform(documents)
     except ValueError:
         vectorizer.set_params(max_df=1.0, min_df=1)
-        return vectorizer.fit(placeholder)
-
-
-def _row_overlap(
-    a: sparse.csr_matrix, ra: int, b: sparse.csr_matrix, rb: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Columns present in row `ra` of `a` and row `rb` of `b`, with the products of their
-    values; works on the CSR arrays directly (scipy's row slicing costs ~100 µs a call)."""
-    a_cols = a.indices[a.indptr[ra] : a.indptr[ra + 1]]
-    b_cols = b.indices[b.indptr[rb] : b.indptr[rb + 1]]
-    common, ia, ib = np.intersect1d(a_cols, b_cols, assume_unique=True, return_indices=True)
-    products = a.data[a.indptr[ra] + ia] * b.data[b.indptr[rb] + ib]
-    return common, products
+        vectorizer.fit(placeholder)
+        return vectorizer, vectorizer.transform(documents)
+    return vectorizer, matrix.tocsr()
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -694,13 +789,27 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else values
 
 
+class Ranked(Protocol):
+    """What the diversity re-ranking reads of a candidate (a Candidate, or the recompute's
+    lighter matching.services.RankedPair)."""
+
+    @property
+    def org_id(self) -> int: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+RankedT = TypeVar("RankedT", bound=Ranked)
+
+
 def rerank_for_diversity(
-    lists: dict[int, list[Candidate]],
+    lists: dict[int, list[RankedT]],
     *,
     cap: int = 0,
     penalty: float = 0.03,
     exposure: dict[int, int] | None = None,
-) -> dict[int, list[Candidate]]:
+) -> dict[int, list[RankedT]]:
     """Across many postings' lists, keep one large organisation from filling every list:
     each further appearance of an organisation costs `penalty` (so it sinks gently), and
     with `cap` > 0 it appears in at most `cap` lists. Lists are processed in id order so the
@@ -710,7 +819,7 @@ def rerank_for_diversity(
     the same dict for consecutive batches of postings, in ascending id order, gives the same
     result as one call over all of them, without holding every list in memory."""
     exposure = exposure if exposure is not None else {}
-    result: dict[int, list[Candidate]] = {}
+    result: dict[int, list[RankedT]] = {}
     for posting_id in sorted(lists):
         adjusted = []
         for candidate in lists[posting_id]:

@@ -9,9 +9,14 @@ text at once and new candidates appear within that age (and at every full recomp
 from __future__ import annotations
 
 import enum
+import gc
 import json
+import os
 import time
+from collections.abc import Iterator
+from typing import NamedTuple
 
+import billiard
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -77,52 +82,92 @@ def _breakdown(candidate: Candidate) -> dict:
     }
 
 
+class RawJson(str):
+    """A JSON document already encoded (by a recompute process), written as it is."""
+
+
+class RankedPair(NamedTuple):
+    """A pair candidate as the recompute passes it between processes: what the diversity
+    re-ranking reads (org_id, score) and the stored row's fields, the breakdown encoded."""
+
+    org_id: int
+    score: float
+    posting_id: int | None
+    breakdown: RawJson
+
+
+class RankedTriad(NamedTuple):
+    first_id: int
+    first_posting_id: int | None
+    second_id: int
+    second_posting_id: int | None
+    score: float
+    breakdown: RawJson
+
+
+def _ranked_pair(candidate: Candidate) -> RankedPair:
+    return RankedPair(
+        candidate.org_id,
+        candidate.score,
+        candidate.posting_id,
+        RawJson(json.dumps(_breakdown(candidate))),
+    )
+
+
+def _ranked_triad(triad: Triad) -> RankedTriad:
+    first, second = triad.members
+    breakdown = {"fit": triad.fit, "first": _breakdown(first), "second": _breakdown(second)}
+    return RankedTriad(
+        first.org_id,
+        first.posting_id,
+        second.org_id,
+        second.posting_id,
+        triad.score,
+        RawJson(json.dumps(breakdown)),
+    )
+
+
 def _proposal_rows(
-    posting_id: int, pairs: list[Candidate], triads: list[Triad], acted: set[tuple]
+    posting_id: int, pairs: list[RankedPair], triads: list[RankedTriad], acted: set[tuple]
 ) -> list[dict[str, object]]:
     """The new suggested rows of one posting, as field values (attname → value)."""
     rows: list[dict[str, object]] = []
-    for rank, candidate in enumerate(pairs, start=1):
-        if (posting_id, "pair", candidate.org_id, None) in acted:
+    for rank, pair in enumerate(pairs, start=1):
+        if (posting_id, "pair", pair.org_id, None) in acted:
             continue
         rows.append(
             {
                 "posting_id": posting_id,
                 "kind": MatchProposal.Kind.PAIR.value,
-                "partner_id": candidate.org_id,
-                "partner_posting_id": candidate.posting_id,
-                "score": candidate.score,
+                "partner_id": pair.org_id,
+                "partner_posting_id": pair.posting_id,
+                "score": pair.score,
                 "rank": rank,
-                "breakdown": _breakdown(candidate),
+                "breakdown": pair.breakdown,
                 "engine_version": ENGINE_VERSION,
             }
         )
     for rank, triad in enumerate(triads, start=1):
-        first, second = triad.members
-        if (posting_id, "triad", first.org_id, second.org_id) in acted:
+        if (posting_id, "triad", triad.first_id, triad.second_id) in acted:
             continue
         rows.append(
             {
                 "posting_id": posting_id,
                 "kind": MatchProposal.Kind.TRIAD.value,
-                "partner_id": first.org_id,
-                "partner_posting_id": first.posting_id,
-                "second_partner_id": second.org_id,
-                "second_partner_posting_id": second.posting_id,
+                "partner_id": triad.first_id,
+                "partner_posting_id": triad.first_posting_id,
+                "second_partner_id": triad.second_id,
+                "second_partner_posting_id": triad.second_posting_id,
                 "score": triad.score,
                 "rank": rank,
-                "breakdown": {
-                    "fit": triad.fit,
-                    "first": _breakdown(first),
-                    "second": _breakdown(second),
-                },
+                "breakdown": triad.breakdown,
                 "engine_version": ENGINE_VERSION,
             }
         )
     return rows
 
 
-def _store(results: dict[int, tuple[list[Candidate], list[Triad]]]) -> int:
+def _store(results: dict[int, tuple[list[RankedPair], list[RankedTriad]]]) -> int:
     """Replace the suggested proposals of these postings (posting id → (pairs, triads)) in
     one transaction and a fixed number of queries; keep rows people have acted on. Postings
     deleted meanwhile are skipped. Returns the number of stored suggestions."""
@@ -171,7 +216,16 @@ def _insert(rows: list[dict[str, object]]) -> None:
     connection = connections[router.db_for_write(MatchProposal)]
     if connection.vendor != "postgresql":
         MatchProposal.objects.bulk_create(
-            [MatchProposal(**row) for row in rows], batch_size=STORE_BATCH_ROWS
+            [
+                MatchProposal(
+                    **{
+                        name: json.loads(value) if isinstance(value, RawJson) else value
+                        for name, value in row.items()
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=STORE_BATCH_ROWS,
         )
         return
     now = timezone.now()
@@ -196,7 +250,7 @@ def _insert(rows: list[dict[str, object]]) -> None:
             values = []
             for field in fields:
                 value = row.get(field.attname, defaults[field.attname])
-                if field.attname in json_fields:
+                if field.attname in json_fields and not isinstance(value, RawJson):
                     value = json.dumps(value)
                 values.append(value)
             copy.write_row(values)
@@ -225,18 +279,97 @@ def proposals_compute_for_posting(*, posting_id: int, index: Index | None = None
     post = index.posts[posting.pk]
     pairs = index.rank(post, limit=PAIRS_PER_POSTING)
     triads = index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
-    return _store({posting.pk: (pairs, triads)})
+    return _store(
+        {posting.pk: ([_ranked_pair(c) for c in pairs], [_ranked_triad(t) for t in triads])}
+    )
 
 
-def proposals_recompute_all(*, chunk: list[int] | None = None) -> dict[str, float]:
+# The index the recompute processes share: set in the parent just before it forks them, so
+# each inherits it copy-on-write instead of building its own.
+_shared_index: Index | None = None
+
+
+def _rank_batch(posting_ids: list[int]) -> list[tuple[int, list[RankedPair], list[RankedTriad]]]:
+    """Rank one batch of postings (pairs and triads share the posting's text work) with the
+    shared index; plain tuples out, so they pass between processes cheaply. No database."""
+    index = _shared_index
+    assert index is not None
+    index.prepare([index.posts[pk] for pk in posting_ids])
+    ranked = []
+    for pk in posting_ids:
+        post = index.posts[pk]
+        pairs = index.rank(post, limit=PAIRS_PER_POSTING * 2)
+        triads = index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
+        ranked.append((pk, [_ranked_pair(c) for c in pairs], [_ranked_triad(t) for t in triads]))
+    return ranked
+
+
+def _forked_worker_init() -> None:
+    """In a forked recompute process: it computes only, it never touches the database. Keep
+    the inherited connections referenced (freeing one would close the parent's session) but
+    detached, so a stray query would open a connection of its own."""
+    global _inherited_connections
+    _inherited_connections = []
+    for connection in connections.all(initialized_only=True):
+        _inherited_connections.append(connection.connection)
+        connection.connection = None
+
+
+_inherited_connections: list[object] = []
+
+
+def recompute_processes() -> int:
+    """How many processes the full recompute uses by default: the CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _ranked_batches(
+    index: Index, batches: list[list[int]], processes: int
+) -> Iterator[list[tuple[int, list[RankedPair], list[RankedTriad]]]]:
+    """The ranked batches, in order: computed here, or by `processes` forked processes that
+    share the index built by this one (copy-on-write) while this one stores."""
+    global _shared_index
+    _shared_index = index
+    try:
+        if processes <= 1 or len(batches) <= 1:
+            for batch in batches:
+                yield _rank_batch(batch)
+            return
+        # Objects that exist now never need the collector again; freezing them keeps the
+        # children from touching (and so copying) the pages of the shared index.
+        gc.collect()
+        gc.freeze()
+        try:
+            # billiard (Celery's multiprocessing) rather than multiprocessing: a Celery
+            # prefork worker process is daemonic, and multiprocessing refuses to fork from one.
+            pool = billiard.get_context("fork").Pool(processes, initializer=_forked_worker_init)
+            try:
+                yield from pool.imap(_rank_batch, batches)
+            finally:
+                pool.terminate()
+                pool.join()
+        finally:
+            gc.unfreeze()
+    finally:
+        _shared_index = None
+
+
+def proposals_recompute_all(
+    *, chunk: list[int] | None = None, processes: int = 1
+) -> dict[str, float]:
     """Recompute every open posting's proposals from one fresh index, re-ranked across
     postings so one large organisation does not fill every list. `chunk` limits the work to
-    some postings (parallel workers each take a chunk).
+    some postings.
 
     Postings go in ascending id order, RECOMPUTE_BATCH at a time: each batch is ranked
     (pairs and triads share the posting's text work), re-ranked for diversity with the
     exposure carried over from the batches before (the same result as one pass over all),
-    and stored in one transaction."""
+    and stored in one transaction. With `processes` > 1 the index is built once, here, and
+    that many forked processes (Linux) rank the batches while this process re-ranks and
+    stores them in order: the same rows as with one process."""
     started = time.perf_counter()
     index = index_get(fresh=True)
     posting_ids = sorted(
@@ -245,19 +378,13 @@ def proposals_recompute_all(*, chunk: list[int] | None = None) -> dict[str, floa
     posting_ids = _existing_postings(index, posting_ids)
     exposure: dict[int, int] = {}
     stored = 0
-    for start in range(0, len(posting_ids), RECOMPUTE_BATCH):
-        batch = posting_ids[start : start + RECOMPUTE_BATCH]
-        index.prepare([index.posts[pk] for pk in batch])
-        pairs: dict[int, list[Candidate]] = {}
-        triads: dict[int, list[Triad]] = {}
-        for pk in batch:
-            post = index.posts[pk]
-            pairs[pk] = index.rank(post, limit=PAIRS_PER_POSTING * 2)
-            triads[pk] = (
-                index.triads(post, limit=TRIADS_PER_POSTING) if post.direction == "issue" else []
-            )
-        pairs = rerank_for_diversity(pairs, exposure=exposure)
-        stored += _store({pk: (pairs[pk][:PAIRS_PER_POSTING], triads[pk]) for pk in batch})
+    batches = [
+        posting_ids[start : start + RECOMPUTE_BATCH]
+        for start in range(0, len(posting_ids), RECOMPUTE_BATCH)
+    ]
+    for ranked in _ranked_batches(index, batches, processes):
+        pairs = rerank_for_diversity({pk: p for pk, p, _t in ranked}, exposure=exposure)
+        stored += _store({pk: (pairs[pk][:PAIRS_PER_POSTING], t) for pk, _p, t in ranked})
     closed = (
         MatchProposal.objects.filter(state=MatchProposal.State.SUGGESTED)
         .exclude(posting__status=PostingStatus.OPEN)
@@ -267,6 +394,7 @@ def proposals_recompute_all(*, chunk: list[int] | None = None) -> dict[str, floa
         "postings": len(posting_ids),
         "proposals": stored,
         "removed": closed,
+        "processes": processes,
         "seconds": round(time.perf_counter() - started, 2),
     }
 

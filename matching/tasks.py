@@ -17,11 +17,13 @@ def proposals_compute(*, posting_id: int) -> int:
 
 
 @shared_task(acks_late=True)
-def proposals_recompute_all() -> dict:
-    """Periodic full recompute (also `manage.py recompute_proposals`)."""
+def proposals_recompute_all(*, processes: int | None = None) -> dict:
+    """Periodic full recompute (also `manage.py recompute_proposals`): the index is built
+    once in this worker process, which forks `processes` (default: its CPUs) to rank."""
     from .services import proposals_recompute_all as recompute
+    from .services import recompute_processes
 
-    return recompute()
+    return recompute(processes=processes or recompute_processes())
 
 
 @shared_task

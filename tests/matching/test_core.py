@@ -640,6 +640,37 @@ def test_prepared_vectors_give_the_same_ranks():
     assert _summary(fresh.rank(fresh_issue)) == expected
 
 
+def test_profile_vectors_are_bit_for_bit_what_the_vectorisers_transform_gives():
+    # The index fits and transforms in one pass; the profiles must equal transform()'s
+    # vectors exactly (not only closely), or a rounding at the 6th decimal could move ranks.
+    index, _issue = triad_index()
+    profiles = {
+        "offer_matrix": [index._profile_tokens(i, "strength") for i in index.org_ids],
+        "need_matrix": [index._profile_tokens(i, "issue") for i in index.org_ids],
+    }
+    for name, documents in profiles.items():
+        expected = index.words.transform(documents)
+        expected.sort_indices()
+        assert (getattr(index, name) != expected).nnz == 0
+        assert getattr(index, name).data.tolist() == expected.data.tolist()
+    texts = [" ".join(p.text for p in index.posts_by_org.get(i, [])) for i in index.org_ids]
+    expected = index.chars.transform(texts)
+    expected.sort_indices()
+    assert index.char_matrix.data.tolist() == expected.data.tolist()
+
+
+def test_text_cosines_by_kind_equal_the_whole_matrix_product():
+    index, issue = triad_index()
+    query = index._query(issue)
+    index._text_of(query, ("company", "municipality", "school"))
+    vector = index.words.transform([issue.tokens])
+    offers = (vector @ index.offer_matrix.T).toarray().ravel()
+    chars = (index.chars.transform([issue.text]) @ index.char_matrix.T).toarray().ravel()
+
+    assert query.complement.tolist() == offers.tolist()
+    assert query.ngram.tolist() == chars.tolist()
+
+
 def test_diversity_in_batches_with_carried_exposure_equals_one_pass():
     lists = crowded_lists()
     whole = rerank_for_diversity(lists)

@@ -121,6 +121,19 @@ def test_recompute_in_small_batches_stores_the_same_rows(personas, world, monkey
     }
 
 
+def test_recompute_with_forked_processes_stores_the_same_rows(personas, world, monkeypatch):
+    _issue(personas)
+    services.proposals_recompute_all()
+    whole = _stored()
+
+    # One posting a batch, so that both forked processes get work while this one stores.
+    monkeypatch.setattr(services, "RECOMPUTE_BATCH", 1)
+    result = services.proposals_recompute_all(processes=2)
+
+    assert result["processes"] == 2
+    assert _stored() == whole
+
+
 def test_closing_a_posting_removes_its_suggestions(
     personas, world, on_change, django_capture_on_commit_callbacks
 ):

@@ -15,9 +15,9 @@ measures:
 - the full recompute (matching.services.proposals_recompute_all, which writes MatchProposal
   rows): all postings for N ≤ 10,000, else a random sample (--recompute-limit, default 2,000)
   passed as `chunk` and extrapolated to all postings;
-- the parallel speed-up: the same sample recomputed by 1 process and by 2 processes
-  (2 chunks; each process has its own DB connection and builds its own index, as a Celery
-  worker would).
+- the scaling curve: the same sample recomputed with 1, 2, … processes (--processes):
+  proposals_recompute_all builds the index once and forks processes that share it, while
+  the first re-ranks and stores (matching/README.md), with the load average of each run.
 
 Figures are printed, never asserted (QUALITY.md targets at 100,000 organisations: one
 posting's proposals p95 < 200 ms; the full recompute < 10 min on 2 cores with near-linear
@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 import gc
 import json
-import multiprocessing
 import os
 import random
 import resource
@@ -190,6 +189,10 @@ def _stats(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
+# CPU-seconds of each timed build (the wall seconds are returned by _install_build_timer).
+BUILD_CPU_SECONDS: list[float] = []
+
+
 def _install_build_timer() -> list[float]:
     """Wrap matching.services.build_index so that the index (re)build inside
     proposals_recompute_all is timed separately from the per-posting work."""
@@ -201,10 +204,12 @@ def _install_build_timer() -> list[float]:
     @functools.wraps(original)
     def timed(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
+        cpu = time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
             seconds.append(time.perf_counter() - started)
+            BUILD_CPU_SECONDS.append(time.process_time() - cpu)
 
     services.build_index = timed
     return seconds
@@ -214,46 +219,6 @@ def _remove_build_timer() -> None:
     from matching import services
 
     services.build_index = getattr(services.build_index, "__wrapped__", services.build_index)
-
-
-def _recompute_worker(database: str, posting_ids: list[int], queue: Any) -> None:
-    """One process of the parallel recompute: its own DB connection, its own index."""
-    import django
-    from django.apps import apps
-
-    if not apps.ready:  # 'spawn': a fresh interpreter
-        django.setup()
-    from django.conf import settings as worker_settings
-    from django.db import connections as worker_connections
-
-    # Never reuse a socket inherited from the parent ('fork'); the parent closed its
-    # connections before forking, so this only drops references.
-    worker_connections.close_all()
-    worker_settings.DATABASES[ALIAS]["NAME"] = database
-    worker_connections[ALIAS].settings_dict["NAME"] = database
-    from matching.services import index_forget, proposals_recompute_all
-
-    index_forget()
-    builds = _install_build_timer()
-    started = time.perf_counter()
-    try:
-        result = proposals_recompute_all(chunk=posting_ids)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        queue.put(
-            {
-                "pid": os.getpid(),
-                "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                "postings": result["postings"],
-                "proposals": result["proposals"],
-                "seconds": time.perf_counter() - started,
-                "build_seconds": sum(builds),
-                "peak_rss_mb": round(_peak_rss_mb(), 1),
-            }
-        )
-    except Exception as exc:  # noqa: BLE001 - reported by the parent
-        queue.put({"pid": os.getpid(), "error": repr(exc)})
-    finally:
-        worker_connections.close_all()
 
 
 # --- The command ----------------------------------------------------------------------------
@@ -292,9 +257,11 @@ class Command(BaseCommand):
             default=DEFAULT_PARALLEL_SAMPLE,
             help=f"postings recomputed by 1 vs 2 processes (default {DEFAULT_PARALLEL_SAMPLE})",
         )
-        parser.add_argument("--processes", type=int, default=2, help="parallel processes (2)")
         parser.add_argument(
-            "--mp-context", choices=("fork", "spawn"), default="fork", help="default fork"
+            "--processes",
+            default="1,2",
+            help="the scaling curve: recompute the parallel sample with each of these numbers "
+            "of processes (default 1,2)",
         )
         parser.add_argument(
             "--profile",
@@ -328,15 +295,18 @@ class Command(BaseCommand):
             raise CommandError("--orgs takes whole numbers separated by commas.") from exc
         if not sizes or min(sizes) < 100:
             raise CommandError("--orgs needs sizes of at least 100 organisations.")
-        if options["samples"] < 1 or options["processes"] < 2:
-            raise CommandError("--samples must be ≥ 1 and --processes ≥ 2.")
+        try:
+            options["processes"] = [int(part) for part in str(options["processes"]).split(",")]
+        except ValueError as exc:
+            raise CommandError("--processes takes whole numbers separated by commas.") from exc
+        if options["samples"] < 1 or min(options["processes"]) < 1:
+            raise CommandError("--samples and --processes must be ≥ 1.")
 
         self.verbose = options["verbosity"] > 0
         self.figures: dict[str, Any] = {
             "seed": options["seed"],
             "samples": options["samples"],
             "cpus": os.cpu_count(),
-            "mp_context": options["mp_context"],
             "processes": options["processes"],
             "sizes": {},
         }
@@ -856,83 +826,77 @@ class Command(BaseCommand):
         figures: dict[str, Any],
         options: dict[str, Any],
     ) -> None:
-        processes = options["processes"]
+        """The scaling curve: the same sample recomputed by proposals_recompute_all with 1, 2, …
+        processes (the index is built once, in this process; the others are forked from it
+        and share it copy-on-write while this one re-ranks and stores)."""
+        from matching.services import index_forget, proposals_recompute_all
+
         count = min(options["parallel_sample"], len(all_ids))
         sample = sorted(rng.sample(all_ids, count))
-        context = multiprocessing.get_context(options["mp_context"])
-        database = connections[ALIAS].settings_dict["NAME"]
-
-        def run(chunks: list[list[int]]) -> tuple[float, list[dict[str, Any]]]:
-            connections.close_all()  # the children must not share the parent's socket
-            queue = context.Queue()
-            workers = [
-                context.Process(target=_recompute_worker, args=(database, chunk, queue))
-                for chunk in chunks
-            ]
-            with CpuWatch() as watch:
-                for worker in workers:
-                    worker.start()
-                results = [queue.get() for _ in workers]
-                wall = time.perf_counter() - watch.started
-                for worker in workers:
-                    worker.join()
-            errors = [r["error"] for r in results if "error" in r]
-            if errors:
-                raise CommandError(f"A recompute process failed: {errors[0]}")
-            watches.append(watch)
-            return wall, results
-
-        watches: list[CpuWatch] = []
-        single_wall, single = run([sample])
-        parallel_wall, parallel = run([sample[i::processes] for i in range(processes)])
-        single_compute = single[0]["seconds"] - single[0]["build_seconds"]
-        parallel_compute = max(r["seconds"] - r["build_seconds"] for r in parallel)
-        entry = {
+        runs: dict[str, dict[str, Any]] = {}
+        for processes in options["processes"]:
+            builds = _install_build_timer()
+            try:
+                with CpuWatch() as watch:
+                    result = proposals_recompute_all(chunk=sample, processes=processes)
+            finally:
+                _remove_build_timer()
+                index_forget()
+                gc.collect()
+            build = sum(builds)
+            compute = watch.wall - build
+            postings = max(1, result["postings"])
+            per_posting = compute / postings
+            build_cpu = BUILD_CPU_SECONDS[-1] if BUILD_CPU_SECONDS else 0.0
+            run = {
+                "processes": processes,
+                "wall_seconds": round(watch.wall, 2),
+                "build_seconds": round(build, 2),
+                "compute_seconds": round(compute, 2),
+                "per_posting_ms": round(per_posting * 1000, 2),
+                "proposals": result["proposals"],
+                # Everything the run used (this process and its forked children) per second.
+                "cpu_cores_used": round((watch.own + watch.children) / watch.wall, 2),
+                "cpu": watch.figures(),
+                # CPU per posting, load-independent: this process (re-ranking and storing,
+                # the serial part) and the forked processes (ranking, the parallel part).
+                "parent_cpu_ms_per_posting": round((watch.own - build_cpu) / postings * 1000, 2),
+                "workers_cpu_ms_per_posting": round(watch.children / postings * 1000, 2),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "projected_full_recompute_seconds": round(build + per_posting * len(all_ids), 1),
+                "projected_seconds_per_100k_postings": round(build + per_posting * 100_000, 1),
+            }
+            runs[str(processes)] = run
+            first = runs[str(options["processes"][0])]
+            run["speedup_excluding_build"] = round(
+                first["compute_seconds"] / compute if compute > 0 else 0.0, 2
+            )
+            verdict = (
+                "meets"
+                if run["projected_seconds_per_100k_postings"] < TARGET_RECOMPUTE_SECONDS
+                else "MISSES"
+            )
+            self.say(
+                f"Recompute of {count:,} postings with {processes} process(es): {watch.wall:.1f} s "
+                f"(index build {build:.1f} s, once) → {per_posting * 1000:.2f} ms per posting, "
+                f"×{run['speedup_excluding_build']} vs {options['processes'][0]} excluding the "
+                f"build; {run['cpu_cores_used']} cores used; CPU per posting: "
+                f"{run['parent_cpu_ms_per_posting']} ms here, {run['workers_cpu_ms_per_posting']} "
+                f"ms in forked processes. Projected per 100,000 postings: "
+                f"{run['projected_seconds_per_100k_postings'] / 60:.1f} min ({verdict} < "
+                f"{TARGET_RECOMPUTE_SECONDS // 60} min); all {len(all_ids):,} postings "
+                f"{run['projected_full_recompute_seconds'] / 60:.1f} min. Load average "
+                f"{'/'.join(str(x) for x in run['load_average'])} {watch.note()}"
+            )
+        last = runs[str(options["processes"][-1])]
+        figures["parallel"] = {
             "sample": count,
-            "single_wall_seconds": round(single_wall, 2),
-            "single_build_seconds": round(single[0]["build_seconds"], 2),
-            "parallel_wall_seconds": round(parallel_wall, 2),
-            "parallel_build_seconds": [round(r["build_seconds"], 2) for r in parallel],
-            "parallel_seconds": [round(r["seconds"], 2) for r in parallel],
-            "speedup_wall": round(single_wall / parallel_wall, 2),
-            "speedup_excluding_build": round(single_compute / parallel_compute, 2),
-            "worker_peak_rss_mb": [r["peak_rss_mb"] for r in parallel],
-            # CPU-seconds / seconds of each process: ≈ 1.0 when it had a core to itself.
-            "single_cpu_share": round(single[0]["cpu_seconds"] / single[0]["seconds"], 2),
-            "parallel_cpu_share": [round(r["cpu_seconds"] / r["seconds"], 2) for r in parallel],
-            "cpu_single": watches[0].figures(),
-            "cpu_parallel": watches[1].figures(),
+            "runs": runs,
+            "speedup_excluding_build": last["speedup_excluding_build"],
+            "projected_full_recompute_seconds": last["projected_full_recompute_seconds"],
+            "projected_seconds_per_100k_postings": last["projected_seconds_per_100k_postings"],
+            "cpu_parallel": last["cpu"],
         }
-        # What the full recompute would take with `processes` workers: each builds its own
-        # index (in parallel), then shares the per-posting work.
-        recompute = figures["recompute"]
-        per_posting = recompute["per_posting_ms"] / 1000
-        build = max(entry["parallel_build_seconds"])
-        entry["projected_full_recompute_seconds"] = round(
-            build + per_posting * len(all_ids) / entry["speedup_excluding_build"], 1
-        )
-        entry["projected_seconds_per_100k_postings"] = round(
-            build + per_posting * 100_000 / entry["speedup_excluding_build"], 1
-        )
-        figures["parallel"] = entry
-        verdict = (
-            "meets"
-            if entry["projected_seconds_per_100k_postings"] < TARGET_RECOMPUTE_SECONDS
-            else "MISSES"
-        )
-        self.say(
-            f"Parallel recompute of {count:,} postings ({options['mp_context']}): 1 process "
-            f"{single_wall:.1f} s (build {entry['single_build_seconds']} s), {processes} "
-            f"processes {parallel_wall:.1f} s (builds {entry['parallel_build_seconds']} s) → "
-            f"speed-up ×{entry['speedup_wall']} wall, ×{entry['speedup_excluding_build']} "
-            f"excluding the index builds. Projected full recompute of {len(all_ids):,} postings "
-            f"with {processes} processes: {entry['projected_full_recompute_seconds']:,.0f} s = "
-            f"{entry['projected_full_recompute_seconds'] / 60:.1f} min; per 100,000 postings "
-            f"{entry['projected_seconds_per_100k_postings'] / 60:.1f} min ({verdict} < "
-            f"{TARGET_RECOMPUTE_SECONDS // 60} min). CPU share per process: 1 process "
-            f"{entry['single_cpu_share']}, {processes} processes {entry['parallel_cpu_share']} "
-            f"(1.0 = a whole core); {watches[0].note()} / {watches[1].note()}"
-        )
 
     # -- report -------------------------------------------------------------------------------
 
@@ -968,21 +932,31 @@ class Command(BaseCommand):
                 ),
             ),
             ("recompute postings/s", lambda f: f"{f['recompute']['postings_per_second']}"),
-            ("speed-up 2 proc (wall)", lambda f: f"×{f['parallel']['speedup_wall']}"),
-            ("speed-up excl. build", lambda f: f"×{f['parallel']['speedup_excluding_build']}"),
             (
-                "recompute all, 2 proc s",
-                lambda f: f"{f['parallel']['projected_full_recompute_seconds']:,} (proj.)",
+                "recompute ms/posting by processes",
+                lambda f: " | ".join(
+                    f"{n}: {r['per_posting_ms']}" for n, r in f["parallel"]["runs"].items()
+                ),
             ),
             (
-                "per 100k postings, 2 proc s (<600)",
-                lambda f: f"{f['parallel']['projected_seconds_per_100k_postings']:,} (proj.)",
+                "CPU ms/posting here | forked",
+                lambda f: " ; ".join(
+                    f"{n}: {r['parent_cpu_ms_per_posting']} | {r['workers_cpu_ms_per_posting']}"
+                    for n, r in f["parallel"]["runs"].items()
+                ),
             ),
             (
-                "CPU share 1 proc | 2 procs",
-                lambda f: (
-                    f"{f['parallel']['single_cpu_share']} | "
-                    + "/".join(str(x) for x in f["parallel"]["parallel_cpu_share"])
+                "speed-up excl. build",
+                lambda f: " | ".join(
+                    f"{n}: ×{r['speedup_excluding_build']}"
+                    for n, r in f["parallel"]["runs"].items()
+                ),
+            ),
+            (
+                "per 100k postings s (<600)",
+                lambda f: " | ".join(
+                    f"{n}: {r['projected_seconds_per_100k_postings']:,.0f}"
+                    for n, r in f["parallel"]["runs"].items()
                 ),
             ),
             (
@@ -990,7 +964,7 @@ class Command(BaseCommand):
                 lambda f: f"{f['proposals']['cpu']['other_cpu_cores']}",
             ),
             (
-                "other procs' cores: 2-proc run",
+                "other procs' cores: last run",
                 lambda f: f"{f['parallel']['cpu_parallel']['other_cpu_cores']}",
             ),
             ("load average after", lambda f: "/".join(str(x) for x in f["load_average"])),
@@ -1009,7 +983,7 @@ class Command(BaseCommand):
         self.say(
             "  Retrieval = Index.rank(limit=50); proposals = rank(limit=10) + triads(limit=10) "
             "(no DB writes); recompute = proposals_recompute_all (writes MatchProposal rows, "
-            "rebuilds the index once per call/process)."
+            "builds the index once per call; its forked processes share it)."
         )
 
 
