@@ -68,13 +68,33 @@ ROLE_CAPABILITIES: dict[str, frozenset[Action]] = {
 COORDINATOR_CAPABILITIES = frozenset({Action.VIEW, Action.VIEW_MEMBERS, Action.VERIFY})
 
 
-def membership_for(user: User, organisation: Organisation) -> Membership | None:
+def memberships_of(user: User) -> list[Membership]:
+    """All of the user's memberships with their organisations, by organisation name.
+
+    Read once per user object, i.e. once per request (the header, the permission checks and
+    the views all ask): people belong to a handful of organisations.
+    """
     if not user.is_authenticated:
-        return None
+        return []
     cached = getattr(user, "_membership_cache", None)
-    if cached is not None:
-        return next((m for m in cached if m.organisation_id == organisation.pk), None)
-    return Membership.objects.filter(user=user, organisation=organisation).first()
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name", "organisation_id")
+        )
+        user._membership_cache = cached
+    return cached
+
+
+def memberships_forget(*users: User) -> None:
+    """Drop the per-request copy after a service changed these users' memberships."""
+    for user in users:
+        user.__dict__.pop("_membership_cache", None)
+
+
+def membership_for(user: User, organisation: Organisation) -> Membership | None:
+    return next((m for m in memberships_of(user) if m.organisation_id == organisation.pk), None)
 
 
 def is_coordinator(user: User) -> bool:
@@ -247,18 +267,10 @@ def posting_capabilities_for(user: User, posting: Posting) -> frozenset[PostingA
         and posting.is_open_call
         and posting.status == PostingStatus.OPEN
         and user.is_authenticated
-        and any(Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role] for m in _memberships(user))
+        and any(Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role] for m in memberships_of(user))
     ):
         capabilities.add(PostingAction.RESPOND)
     return frozenset(capabilities)
-
-
-def _memberships(user: User) -> list[Membership]:
-    cached = getattr(user, "_membership_cache", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
-        user._membership_cache = cached
-    return cached
 
 
 def get_posting_for(user: User, pk: int, *, action: PostingAction) -> Posting:
@@ -305,7 +317,7 @@ def organisations_that_can_post(user: User) -> list[Organisation]:
     """Organisations on whose behalf `user` may write postings."""
     return [
         m.organisation
-        for m in _memberships(user)
+        for m in memberships_of(user)
         if Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
     ]
 
@@ -336,7 +348,7 @@ def proposal_capabilities_for(user: User, proposal: Any) -> frozenset[ProposalAc
     party_ids = proposal_party_ids(proposal)
     member_of = {
         m.organisation_id
-        for m in _memberships(user)
+        for m in memberships_of(user)
         if m.organisation_id in party_ids and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
     }
     covering = is_coordinator(user) and (
@@ -421,7 +433,7 @@ def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectActio
     if not user.is_authenticated:
         return frozenset()
     parties = list(project.parties.all())
-    memberships = {m.organisation_id: m for m in _memberships(user)}
+    memberships = {m.organisation_id: m for m in memberships_of(user)}
     member_parties = [p for p in parties if p.organisation_id in memberships]
     admin_parties = [p for p in member_parties if memberships[p.organisation_id].role == Role.ADMIN]
     capabilities: set[ProjectAction] = set()
@@ -468,7 +480,7 @@ def get_project_for(user: User, pk: int, *, action: ProjectAction) -> Any:
 
 def user_party_ids(user: User, project: Any, *, admin: bool = False) -> list[int]:
     """The project's parties (ProjectParty ids) that `user` belongs to (as admin)."""
-    memberships = {m.organisation_id: m for m in _memberships(user)}
+    memberships = {m.organisation_id: m for m in memberships_of(user)}
     return [
         p.pk
         for p in project.parties.all()

@@ -421,6 +421,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # A project page lists its history (projects.selectors.history_for).
+        indexes = [models.Index(models.F("data__project"), name="audit_data_project")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

@@ -42,16 +42,9 @@ CURRENT_ORGANISATION_SESSION_KEY = "current_organisation_id"
 
 
 def membership_list_for(*, user: User) -> list[Membership]:
-    # Cached on the user object: the header reads it on every page.
-    cached = getattr(user, "_membership_cache", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        user._membership_cache = cached
-    return cached
+    from .access import memberships_of
+
+    return memberships_of(user)
 
 
 def current_organisation_for(
@@ -372,11 +365,7 @@ def posting_search(
 
 def posting_list_for_organisation(*, organisation: Organisation) -> QuerySet[Posting]:
     """Every posting of an organisation, for its members."""
-    return (
-        organisation.postings.select_related("contact", "prefecture", "location__prefecture")
-        .prefetch_related("themes")
-        .order_by("status", "-updated_at")
-    )
+    return organisation.postings.select_related("contact").order_by("status", "-updated_at", "-pk")
 
 
 def posting_public_list_for_organisation(

@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from partners import access
-from partners.models import Organisation
+from partners.models import AuditEvent, Organisation
 from sankangaku.accounts.models import User
 
 from .models import CaseStudy, Project, ProjectMessage, ReportPhoto
@@ -19,6 +20,46 @@ def message_list_for(*, project: Project, progress_only: bool = False) -> QueryS
     if progress_only:
         messages = messages.filter(is_progress_note=True)
     return messages
+
+
+# What the project page's history says for each audit action (services._audit).
+HISTORY_LABELS = {
+    "formed": _("Project formed"),
+    "active": _("Project started"),
+    "agreement_changed": _("Agreement changed"),
+    "agreement_signed": _("Agreement signed"),
+    "checklist_updated": _("Safety checklist updated"),
+    "completed": _("Project completed"),
+    "cancelled": _("Project cancelled"),
+    "milestone_added": _("Milestone added"),
+    "milestone_done": _("Milestone done"),
+    "milestone_reopened": _("Milestone reopened"),
+    "handover": _("Contact person handed over"),
+    "contact_left": _("Contact person left"),
+    "report_saved": _("Completion report saved"),
+    "case_study_published": _("Case study published"),
+    "case_study_unpublished": _("Case study unpublished"),
+    "invited": _("Organisation invited"),
+    "joined": _("Organisation joined"),
+    "invitation_declined": _("Invitation declined"),
+}
+# Messages have their own thread; the history lists the decisions around them.
+HISTORY_HIDDEN = ("message_posted",)
+HISTORY_LIMIT = 30
+
+
+def history_for(*, project: Project) -> list[AuditEvent]:
+    """The latest HISTORY_LIMIT events of a project, newest first, each with `label`."""
+    events = list(
+        AuditEvent.objects.filter(action__startswith="project.", data__project=project.pk)
+        .exclude(action__in=[f"project.{action}" for action in HISTORY_HIDDEN])
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:HISTORY_LIMIT]
+    )
+    for event in events:
+        code = event.action.removeprefix("project.")
+        event.label = HISTORY_LABELS.get(code, code)
+    return events
 
 
 def project_people(*, project: Project) -> QuerySet[User]:

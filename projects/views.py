@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partners import access, uploads
 from partners.access import ProjectAction
-from partners.models import AuditEvent
 
 from . import attachments, calendar, selectors, services
 from .forms import (
@@ -151,11 +150,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "can_edit": ProjectAction.EDIT in capabilities
         and project.state in (ProjectState.FORMING, ProjectState.ACTIVE),
         "can_close": ProjectAction.CLOSE in capabilities,
-        "history": AuditEvent.objects.filter(
-            action__startswith="project.", data__project=project.pk
-        )
-        .select_related("actor")
-        .order_by("created_at"),
+        "history": selectors.history_for(project=project),
     }
 
 

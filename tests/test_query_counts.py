@@ -125,21 +125,21 @@ PAGES = [
         "organisation_detail.company_admin",
         "company_admin",
         _u("partners:detail", lambda w: w.p.company.pk),
-        16,
+        14,
         why=(
-            "session, user, header memberships, unread badge, coordinator, the user's membership "
-            "(twice, access + capabilities); then as anonymous"
+            "session, user, the user's memberships (once a request: header, access and "
+            "capabilities share them), unread badge, coordinator; then as anonymous"
         ),
     ),
     Page(
         "members.company_admin",
         "company_admin",
         _u("partners:members", lambda w: w.p.company.pk),
-        11,
+        8,
         why=(
-            "session, user, header memberships, unread badge, the organisation, coordinator, the "
-            "user's membership (3 times: decorator, capabilities, my_membership), members with "
-            "users, pending invitations with the inviter"
+            "session, user, the user's memberships (once for header, decorator, capabilities and "
+            "my_membership), unread badge, the organisation, coordinator, members with users, "
+            "pending invitations with the inviter"
         ),
     ),
     Page(
@@ -216,17 +216,17 @@ PAGES = [
         7,
         why=(
             "session, user, header memberships, unread badge, the members for every row's "
-            "contact picker (once), the postings (contact, places joined), themes"
+            "contact picker (once), the count of postings, a page of them (contact joined)"
         ),
     ),
     Page(
         "posting_detail.company_admin",
         "company_admin",
         _u("partners:posting_detail", lambda w: w.company_posting.pk),
-        16,
+        14,
         why=(
-            "session, user, header memberships, unread badge, the posting (organisation joined), "
-            "membership twice, coordinator, pair and triad suggestions (partners joined), "
+            "session, user, the user's memberships (once a request), unread badge, the posting "
+            "(organisation joined), coordinator, pair and triad suggestions (partners joined), "
             "decline reasons, themes, the organisation's place, stats and themes"
         ),
     ),
@@ -234,9 +234,10 @@ PAGES = [
         "call_responses.municipal_officer",
         "municipal_officer",
         _u("partners:call_responses", lambda w: w.call.pk),
-        8,
+        7,
         why=(
-            "session, user, header memberships, unread badge, the call, membership, coordinator, "
+            "session, user, the user's memberships (header and access), unread badge, the call, "
+            "coordinator, "
             "the responses (organisation, prefecture, submitter joined)"
         ),
     ),
@@ -356,10 +357,10 @@ PAGES = [
         "project_invitation.invited_admin",
         "invited_admin",
         lambda w: reverse("projects:invitation", args=[w.project_invitation.pk]),
-        8,
+        7,
         why=(
-            "session, user, header memberships, unread badge, the invitation (project joined), "
-            "membership, agreement, parties with organisations"
+            "session, user, the user's memberships (header and access), unread badge, the "
+            "invitation (project joined), agreement, parties with organisations"
         ),
     ),
     Page(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from sankangaku.accounts.models import User
 
 from .. import notices
+from ..access import memberships_forget
 from ..models import (
     AuditEvent,
     Invitation,
@@ -179,6 +180,7 @@ def organisation_create(
     if themes is not None:
         organisation.themes.set(themes)
     Membership.objects.create(user=user, organisation=organisation, role=Role.ADMIN)
+    memberships_forget(user)
     _audit(actor=user, organisation=organisation, action="organisation.created", kind=kind)
     organisation_try_auto_verify(organisation=organisation, user=user)
     return organisation
@@ -404,6 +406,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
+    memberships_forget(user)
     invitation.status = Invitation.Status.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -464,6 +467,7 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
             user=target.user_id,
             role=role,
         )
+        memberships_forget(actor, target.user)
     return target
 
 
@@ -480,6 +484,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         )
     action = "membership.left" if target.user_id == actor.pk else "membership.removed"
     target.delete()
+    memberships_forget(actor, membership.user)
     from .postings import posting_handover_on_leave  # postings build on organisations
 
     posting_handover_on_leave(organisation=membership.organisation, user=membership.user)
@@ -506,6 +511,7 @@ def membership_transfer_admin(
     target.save(update_fields=["role"])
     mine.role = Role.MEMBER
     mine.save(update_fields=["role"])
+    memberships_forget(actor)
     _audit(
         actor=actor,
         organisation=organisation,

@@ -237,13 +237,16 @@ def posting_mine(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         raise Http404
     postings = selectors.posting_list_for_organisation(organisation=organisation)
+    # Paged like every other list: an organisation with hundreds of postings got one page
+    # with a contact picker per row (hundreds of ms to render).
+    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
     contact_form = ContactForm(organisation=organisation)
     return render(
         request,
         "partners/posting_mine.html",
         {
             "organisation": organisation,
-            "postings": postings,
+            "page_obj": page,
             "contact_form": contact_form,
             # Every row has a contact picker: read the members once, not once per row.
             "contact_choices": [c for c in contact_form.fields["contact"].choices if c[0]],
