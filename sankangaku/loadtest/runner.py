@@ -214,11 +214,17 @@ def wait_until_worker_started(log: Path, child: subprocess.Popen) -> float:
 
 
 class MemorySampler(threading.Thread):
-    """RSS of each process tree (the parent and its children), every few seconds."""
+    """RSS and CPU time of each process tree (the parent and its children), every few seconds.
 
-    def __init__(self, roots: dict[str, int]) -> None:
+    `roots` maps a label to a process id (the process and its children are sampled) or to a
+    function returning process ids (those processes only: PostgreSQL's backends for the
+    run's database, say). CPU time is kept per process (`<label>_cpu_by_pid`), so that
+    `cpu_seconds_between` counts processes that appeared between two samples too.
+    """
+
+    def __init__(self, roots: dict[str, int | Callable[[], list[int]]]) -> None:
         super().__init__(daemon=True)
-        self.roots = roots
+        self.roots = dict(roots)
         self.samples: list[dict[str, Any]] = []
         self._stop_event = threading.Event()
 
@@ -226,14 +232,18 @@ class MemorySampler(threading.Thread):
         import psutil
 
         row: dict[str, Any] = {"t": time.time()}
-        for label, pid in self.roots.items():
+        for label, root in list(self.roots.items()):
             try:
-                parent = psutil.Process(pid)
-                tree = [parent, *parent.children(recursive=True)]
+                if callable(root):
+                    tree = [psutil.Process(pid) for pid in root()]
+                else:
+                    parent = psutil.Process(root)
+                    tree = [parent, *parent.children(recursive=True)]
                 row[label] = sum(p.memory_info().rss for p in tree if p.is_running())
                 row[f"{label}_processes"] = len(tree)
                 row[f"{label}_pids"] = sorted(p.pid for p in tree)
-                row[f"{label}_cpu"] = sum(sum(p.cpu_times()[:2]) for p in tree)
+                row[f"{label}_cpu_by_pid"] = {p.pid: sum(p.cpu_times()[:2]) for p in tree}
+                row[f"{label}_cpu"] = sum(row[f"{label}_cpu_by_pid"].values())
             except psutil.Error:
                 row[label] = None
         return row
@@ -247,6 +257,37 @@ class MemorySampler(threading.Thread):
         self.join(timeout=MEMORY_SAMPLE_SECONDS * 2)
 
 
+def cpu_seconds_between(label: str, start: dict[str, Any], end: dict[str, Any]) -> float | None:
+    """CPU seconds the `label` processes used from sample `start` to sample `end`; a process
+    that started in between counts whole, one that ended in between is missed."""
+    before, after = start.get(f"{label}_cpu_by_pid"), end.get(f"{label}_cpu_by_pid")
+    if before is None or after is None:
+        return None
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def database_backends(database: str) -> Callable[[], list[int]]:
+    """Process ids of the PostgreSQL backends serving `database` (a server on this machine;
+    an empty list when it is elsewhere or the query fails)."""
+
+    def pids() -> list[int]:
+        import psycopg
+
+        settings_dict = {**connections["default"].settings_dict, "NAME": "postgres"}
+        try:
+            with psycopg.connect(database_url(settings_dict), connect_timeout=2) as conn:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid()",
+                    [database],
+                ).fetchall()
+        except psycopg.Error:
+            return []
+        return [row[0] for row in rows]
+
+    return pids
+
+
 def run_locust(
     *,
     port: int,
@@ -256,7 +297,7 @@ def run_locust(
     out_path: Path,
     user_rate: float,
     log: Path,
-    on_start: Callable[[], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> int:
     env = {
         **os.environ,
@@ -287,7 +328,7 @@ def run_locust(
     ]
     with process(command, env=env, log=log) as child:
         if on_start is not None:
-            on_start()
+            on_start(child.pid)
         child.wait(timeout=seconds + 120)
         return child.returncode
 

@@ -227,7 +227,13 @@ class Command(BaseCommand):
             f"gunicorn ({options['workers']} sync workers) on http://127.0.0.1:{port} "
             f"answered after {ready:.1f} s; Celery worker on {options['redis_url']}."
         )
-        sampler = runner.MemorySampler({"gunicorn": gunicorn.pid, "worker": worker.pid})
+        sampler = runner.MemorySampler(
+            {
+                "gunicorn": gunicorn.pid,
+                "worker": worker.pid,
+                "postgres": runner.database_backends(self.figures["database"]),
+            }
+        )
         idle = sampler.sample()
         seconds = options["warmup"] + options["duration"]
         self.figures["load_average_before"] = runner.load_average()
@@ -238,8 +244,9 @@ class Command(BaseCommand):
         )
         restart: dict[str, Any] = {}
 
-        def started() -> None:
+        def started(locust_pid: int) -> None:
             restart["load_started"] = time.time()
+            sampler.roots["locust"] = locust_pid
             sampler.start()
             at = options["restart_postgres_at"]
             if at is not None:
@@ -297,27 +304,47 @@ class Command(BaseCommand):
     def _cpu(
         self, samples: list[dict[str, Any]], end: dict[str, Any], records: list[dict[str, Any]]
     ) -> dict[str, Any]:
-        """CPU seconds the gunicorn tree used per request after the warm-up, and the rate
-        that would give if gunicorn had every CPU to itself (PostgreSQL, Redis, the worker
-        and locust not counted): what the figures would approach on a quiet machine."""
+        """CPU milliseconds per request after the warm-up, by process group: gunicorn, the
+        PostgreSQL backends of the run's database, the Celery worker and locust (the load
+        generator shares the machine). `requests_per_second_if_all_cpus_free` is the rate
+        gunicorn alone would allow with every CPU; `requests_per_second_cpu_bound` the rate
+        at which the four groups together would fill every CPU: what the run could reach at
+        best on this machine."""
         if not samples or not records:
             return {}
         warm_until = samples[0]["t"] + self.options["warmup"]
         start = next((s for s in samples if s["t"] >= warm_until), None)
         if start is None or not start.get("gunicorn_cpu"):
             return {}
-        served = sum(1 for r in records if start["t"] <= r["t"] < end["t"])
-        cpu = end["gunicorn_cpu"] - start["gunicorn_cpu"]
-        if not served:
+        if not any(start["t"] <= r["t"] < end["t"] for r in records):
             return {}
-        per_request_ms = 1000 * cpu / served
+
+        def ms_per_request(label: str) -> float | None:
+            # Up to the last sample that saw the group: locust has exited by the end sample.
+            last = next(
+                (s for s in reversed((*samples, end)) if s.get(f"{label}_cpu_by_pid")), None
+            )
+            if last is None or last["t"] <= start["t"]:
+                return None
+            seconds = runner.cpu_seconds_between(label, start, last)
+            served = sum(1 for r in records if start["t"] <= r["t"] < last["t"])
+            return round(1000 * seconds / served, 1) if seconds is not None and served else None
+
+        per_request = {
+            label: ms_per_request(label) for label in ("gunicorn", "postgres", "worker", "locust")
+        }
+        cpus = os.cpu_count() or 1
+        total = sum(ms for ms in per_request.values() if ms)
         return {
-            "gunicorn_cpu_ms_per_request": round(per_request_ms, 1),
-            "requests_per_second_if_all_cpus_free": round(
-                (os.cpu_count() or 1) * 1000 / per_request_ms, 1
-            ),
-            "worker_cpu_seconds": round(end["worker_cpu"] - start["worker_cpu"], 1)
-            if start.get("worker_cpu") is not None
+            "gunicorn_cpu_ms_per_request": per_request["gunicorn"],
+            "cpu_ms_per_request": per_request,
+            "cpu_ms_per_request_total": round(total, 1),
+            "requests_per_second_if_all_cpus_free": round(cpus * 1000 / per_request["gunicorn"], 1)
+            if per_request["gunicorn"]
+            else None,
+            "requests_per_second_cpu_bound": round(cpus * 1000 / total, 1) if total else None,
+            "worker_cpu_seconds": round(seconds, 1)
+            if (seconds := runner.cpu_seconds_between("worker", start, end)) is not None
             else None,
         }
 
@@ -420,11 +447,14 @@ class Command(BaseCommand):
                 )
         if f.get("cpu"):
             c = f["cpu"]
+            parts = ", ".join(
+                f"{label} {ms}" for label, ms in c["cpu_ms_per_request"].items() if ms is not None
+            )
             self.say(
-                f"CPU: gunicorn {c['gunicorn_cpu_ms_per_request']} ms per request → ≈ "
-                f"{c['requests_per_second_if_all_cpus_free']} req/s if it had all "
-                f"{f['cpus']} CPUs (database, worker and locust not counted); worker "
-                f"{c['worker_cpu_seconds']} CPU s"
+                f"CPU per request (ms): {parts}; together {c['cpu_ms_per_request_total']} → "
+                f"the {f['cpus']} CPUs are full at ≈ {c['requests_per_second_cpu_bound']} req/s "
+                f"(gunicorn alone: ≈ {c['requests_per_second_if_all_cpus_free']} req/s); "
+                f"worker {c['worker_cpu_seconds']} CPU s"
             )
         restart = f.get("restart")
         if restart:
