@@ -115,17 +115,19 @@ PAGES = [
         "organisation_detail.anonymous",
         None,
         _u("partners:detail", lambda w: w.p.company.pk),
-        9,
+        11,
         why=(
             "the organisation (places joined), its stats, its themes, its open postings and "
-            "their themes, its case studies with photos, organisations and SDGs"
+            "their keys, the cards' versions (partners.cards) and, cache cold, postings and "
+            "themes, its case studies with photos, "
+            "organisations and SDGs"
         ),
     ),
     Page(
         "organisation_detail.company_admin",
         "company_admin",
         _u("partners:detail", lambda w: w.p.company.pk),
-        14,
+        16,
         why=(
             "session, user, the user's memberships (once a request: header, access and "
             "capabilities share them), unread badge, coordinator; then as anonymous"
@@ -166,37 +168,40 @@ PAGES = [
         "postings.anonymous",
         None,
         _u("partners:posting_list"),
-        5,
+        6,
         why=(
             "the ordered keys, the page (organisation, prefecture, location joined), themes, "
-            "theme and prefecture choices"
+            "theme and prefecture choices; the card versions (partners.cards)"
         ),
     ),
     Page(
         "postings.htmx",
         None,
         _u("partners:posting_list"),
-        3,
+        4,
         htmx=True,
-        why="the results region only: keys, page, themes",
+        why="the results region only: keys, page, themes; the card versions (partners.cards)",
     ),
     Page(
         "postings.search_htmx",
         "company_admin",
         _u("partners:posting_list"),
-        6,
+        7,
         htmx=True,
         params={"q": "課題", "sort": "newest"},
-        why="session, user, coordinator (visibility), keys of the word matches, page, themes",
+        why=(
+            "session, user, coordinator (visibility), keys of the word matches, the card "
+            "versions (partners.cards), page, themes"
+        ),
     ),
     Page(
         "postings.company_admin",
         "company_admin",
         _u("partners:posting_list"),
-        10,
+        11,
         why=(
             "session, user, header memberships, unread badge, coordinator (visibility); then as "
-            "anonymous"
+            "anonymous; the card versions (partners.cards)"
         ),
     ),
     Page(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sankangaku.accounts.models import User
 from sankangaku.accounts.views import safe_next_url
 
-from .. import access, selectors, services, uploads
+from .. import access, cards, selectors, services, uploads
 from ..access import Action
 from ..forms import (
     FORM_FOR_KIND,
@@ -105,9 +105,11 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "can_edit": Action.EDIT_PROFILE in capabilities,
             "can_view_members": Action.VIEW_MEMBERS in capabilities,
             "can_request_verification": Action.REQUEST_VERIFICATION in capabilities,
-            "postings": selectors.posting_public_list_for_organisation(
-                user=request.user, organisation=organisation
-            )[:12],
+            "posting_cards": cards.posting_cards(
+                selectors.posting_public_list_for_organisation(
+                    user=request.user, organisation=organisation
+                ).values_list("pk", flat=True)[:12]
+            ),
             "case_studies": case_study_list_for_organisation(organisation=organisation)
             .select_related("prefecture")
             .prefetch_related("photos", "organisations", "sdgs")[:6],

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, selectors, services
+from .. import access, cards, selectors, services
 from ..access import PostingAction
 from ..forms import (
     CallResponseForm,
@@ -30,14 +30,20 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     form = PostingFilterForm(request.GET or None)
     arguments = form.search_arguments()
     results = selectors.posting_search(user=request.user, **arguments)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results.pks, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "partners/posting_list.html"
     if request.htmx:
         template += "#posting-results"
     response = render(
         request,
         template,
-        {"form": form, "page_obj": page, "results": results, "query": arguments.get("q", "")},
+        {
+            "form": form,
+            "page_obj": page,
+            "cards": cards.posting_cards(page.object_list),
+            "results": results,
+            "query": arguments.get("q", ""),
+        },
     )
     response["Vary"] = "HX-Request"
     return response
