@@ -102,9 +102,9 @@ TEMPLATES = [
     },
 ]
 
-# Widget templates are looked up through TEMPLATES, so templates/django/forms/ can override
-# one (select.html renders its options inline: much faster on long filter lists).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widget templates are looked up through TEMPLATES (templates/django/forms/ can override one);
+# <select> is written in Python, much faster on the filter forms' long lists (see the module).
+FORM_RENDERER = "sankangaku.forms.FormRenderer"
 
 # --- Data -------------------------------------------------------------------------------
 DATABASES = {
