@@ -1,13 +1,16 @@
-"""Rendered posting cards, cached: the search, the posting list and organisation pages show
-up to twenty at a time, and loading and rendering them was most of those pages' work.
+"""Rendered cards of postings and organisations, cached: the search, the posting list, the
+directory and organisation pages show up to twenty at a time, and loading and rendering
+them was most of those pages' work.
 
-A card's HTML depends only on the posting, its organisation's name, the language, today's
-date (the freshness light) and the card template, never on who is looking (visibility is
-decided before: callers pass the keys of postings the person may see). All of these are in
-the cache key, so nothing is ever invalidated by hand and an edit shows at once:
+A card's HTML depends only on what it shows, the language, today's date (a posting's
+freshness light) and the card template, never on who is looking (visibility is decided
+before: callers pass the keys of what the person may see). All of these are in the cache
+key, so nothing is ever invalidated by hand and an edit shows at once:
 `Posting.updated_at` moves on every save and every status transition
-(services.postings._transition), `Organisation.updated_at` on every save. Theme names are
-reference data edited in the admin: CARD_SECONDS bounds how long an old name can show.
+(services.postings._transition), `Organisation.updated_at` on every save (verification and
+logo changes included), `OrganisationStats.computed_at` on every roll-up of the trust
+signals. Theme names are reference data edited in the admin: CARD_SECONDS bounds how long an
+old name can show.
 
 Without Redis (the embedded default: a per-process memory cache) or while it is away
 (sankangaku.cache fails open) the cards are simply rendered every time.
@@ -16,8 +19,9 @@ Without Redis (the embedded default: a per-process memory cache) or while it is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
@@ -25,9 +29,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from . import selectors
-from .models import Posting
+from .models import Organisation, Posting
 
 POSTING_CARD_TEMPLATE = "partners/_posting_card.html"
+ORGANISATION_CARD_TEMPLATE = "partners/_organisation_card.html"
 CARD_SECONDS = 60 * 60
 
 
@@ -41,34 +46,70 @@ def _stamp(moment: datetime | None) -> str:
     return f"{moment.timestamp():.6f}" if moment else "-"
 
 
-def posting_cards(pks: Sequence[int]) -> list[SafeString]:
-    """The cards of these postings, in this order (keys no longer in the database are left
-    out). Queries: one for the versions; for cards not in the cache, the two of
-    selectors.posting_card_list."""
-    pks = list(pks)
-    if not pks:
-        return []
+def _cards(
+    kind: str,
+    template: str,
+    versions: dict[int, tuple[datetime | None, ...]],
+    order: list[int],
+    load: Callable[[list[int]], list[Any]],
+) -> list[SafeString]:
+    """Cards for `order` (keys without a version are left out): from the cache, or loaded
+    with `load` (objects in any order, each passed to the template as `kind`) and rendered."""
     prefix = ":".join(
         (
-            "card:posting",
-            _template_version(POSTING_CARD_TEMPLATE),
+            f"card:{kind}",
+            _template_version(template),
             translation.get_language() or "",
             timezone.localdate().isoformat(),
         )
     )
     keys = {
-        pk: f"{prefix}:{pk}:{_stamp(updated)}:{_stamp(organisation_updated)}"
-        for pk, updated, organisation_updated in Posting.objects.filter(pk__in=pks).values_list(
-            "pk", "updated_at", "organisation__updated_at"
-        )
+        pk: ":".join((prefix, str(pk), *(_stamp(moment) for moment in stamps)))
+        for pk, stamps in versions.items()
     }
     html = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in html]
     if missing:
         rendered = {
-            keys[posting.pk]: render_to_string(POSTING_CARD_TEMPLATE, {"posting": posting})
-            for posting in selectors.posting_card_list(missing)
+            keys[item.pk]: render_to_string(template, {kind: item}) for item in load(missing)
         }
         cache.set_many(rendered, CARD_SECONDS)
         html.update(rendered)
-    return [mark_safe(html[keys[pk]]) for pk in pks if keys.get(pk) in html]  # noqa: S308 - our own render
+    return [mark_safe(html[keys[pk]]) for pk in order if keys.get(pk) in html]  # noqa: S308 - our own render
+
+
+def posting_cards(pks: Iterable[int]) -> list[SafeString]:
+    """The cards of these postings, in this order (keys no longer in the database are left
+    out). Queries: one for the versions; for cards not in the cache, the two of
+    selectors.posting_card_list."""
+    order = list(pks)
+    if not order:
+        return []
+    versions = {
+        pk: (updated, organisation_updated)
+        for pk, updated, organisation_updated in Posting.objects.filter(pk__in=order).values_list(
+            "pk", "updated_at", "organisation__updated_at"
+        )
+    }
+    return _cards("posting", POSTING_CARD_TEMPLATE, versions, order, selectors.posting_card_list)
+
+
+def organisation_cards(pks: Iterable[int]) -> list[SafeString]:
+    """The cards of these organisations, in this order. Queries: one for the versions; for
+    cards not in the cache, the two of selectors.organisation_card_list."""
+    order = list(pks)
+    if not order:
+        return []
+    versions = {
+        pk: (updated, stats_computed)
+        for pk, updated, stats_computed in Organisation.objects.filter(pk__in=order).values_list(
+            "pk", "updated_at", "stats__computed_at"
+        )
+    }
+    return _cards(
+        "organisation",
+        ORGANISATION_CARD_TEMPLATE,
+        versions,
+        order,
+        selectors.organisation_card_list,
+    )

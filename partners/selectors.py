@@ -68,6 +68,11 @@ def organisation_public_list() -> QuerySet[Organisation]:
     )
 
 
+def organisation_card_list(pks: Sequence[int]) -> list[Organisation]:
+    """These organisations (any order) with what a card shows: places, stats, themes."""
+    return list(organisation_public_list().filter(pk__in=pks).prefetch_related("themes").order_by())
+
+
 def organisation_filter(
     *,
     organisations: QuerySet[Organisation],

@@ -89,9 +89,10 @@ PAGES = [
         "organisations.anonymous",
         None,
         _u("partners:list"),
-        4,
+        6,
         why=(
-            "paginator count, prefecture choices of the filter form, the page (prefecture, "
+            "paginator count, prefecture choices of the filter form, the page's keys, the "
+            "cards' versions (partners.cards); cache cold: the organisations (prefecture, "
             "location, stats joined), themes"
         ),
     ),
@@ -99,16 +100,16 @@ PAGES = [
         "organisations.htmx",
         None,
         _u("partners:list"),
-        3,
+        5,
         htmx=True,
         params={"kind": "company"},
-        why="the results region only: count, page, themes",
+        why="the results region only: count, keys, card versions; cache cold: page, themes",
     ),
     Page(
         "organisations.company_admin",
         "company_admin",
         _u("partners:list"),
-        8,
+        10,
         why="session, user, header memberships, unread badge; then as anonymous",
     ),
     Page(

@@ -78,13 +78,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         organisations = selectors.organisation_filter(
             organisations=organisations, **form.cleaned_data
         )
-    page = Paginator(organisations.prefetch_related("themes"), PAGE_SIZE).get_page(
+    page = Paginator(organisations.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = "partners/organisation_list.html"
     if request.htmx:
         template += "#organisation-results"
-    response = render(request, template, {"form": form, "page_obj": page})
+    response = render(
+        request,
+        template,
+        {"form": form, "page_obj": page, "cards": cards.organisation_cards(page.object_list)},
+    )
     response["Vary"] = "HX-Request"
     return response
 

@@ -4,7 +4,7 @@ stale after an edit, a transition or an organisation's new name, per language.""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners import cards, services
 from tests import factories
@@ -66,3 +66,31 @@ def test_each_language_has_its_own_card(personas):
         (english,) = cards.posting_cards([posting.pk])
     assert "課題" in japanese
     assert "Issue" in english and "課題</span>" not in english
+
+
+def test_organisation_cards_follow_edits_and_new_trust_signals(personas):
+    from partners.models import OrganisationStats
+    from partners.services import organisation_update
+
+    (before,) = cards.organisation_cards([personas.company.pk])
+    organisation_update(
+        organisation=personas.company,
+        actor=personas.company_admin,
+        data={"description": "地域の物流を支えます"},
+    )
+    (edited,) = cards.organisation_cards([personas.company.pk])
+    assert "地域の物流を支えます" in edited and edited != before
+    with CaptureQueriesContext(connection) as queries:
+        assert cards.organisation_cards([personas.company.pk]) == [edited]
+    assert len(queries) == 1
+    OrganisationStats.objects.update_or_create(
+        organisation=personas.company,
+        defaults={
+            "introductions": 4,
+            "answered": 4,
+            "median_response_hours": 30,
+            "computed_at": timezone.now(),
+        },
+    )
+    (with_stats,) = cards.organisation_cards([personas.company.pk])
+    assert with_stats != edited  # "usually replies within 2 days"
