@@ -252,8 +252,9 @@ class PostingSearchResults:
     """The ordered result of posting_search: primary keys in memory, rows loaded per slice.
 
     A sequence for django.core.paginator.Paginator: len() is the number of matches kept (at
-    most SEARCH_CAP, so counting is free); a slice loads just those postings with what a card
-    shows (organisation, prefecture, location, themes: 2 queries). `capped` means that more
+    most SEARCH_CAP, so counting is free); a slice loads just those postings with their
+    organisation, places and themes (2 queries; the API's pages). The web pages paginate
+    `pks` and show partners.cards instead. `capped` means that more
     than SEARCH_CAP postings matched: pages show "more than SEARCH_CAP", not a count.
     """
 
@@ -270,11 +271,25 @@ class PostingSearchResults:
     def __getitem__(self, index: slice) -> list[Posting]: ...
     def __getitem__(self, index: int | slice) -> Posting | list[Posting]:
         if isinstance(index, slice):
-            return posting_card_list(self.pks[index])
-        return posting_card_list([self.pks[index]])[0]
+            return _postings_in_order(self.pks[index])
+        return _postings_in_order([self.pks[index]])[0]
 
     def __iter__(self) -> Iterator[Posting]:
         return iter(self[:])
+
+
+def _postings_in_order(pks: list[int]) -> list[Posting]:
+    """Whole postings (the API's answers) with their relations, in this order (2 queries)."""
+    if not pks:
+        return []
+    rows = (
+        Posting.objects.filter(pk__in=pks)
+        .select_related("organisation", "prefecture", "location__prefecture")
+        .prefetch_related("themes")
+        .defer("search_tokens", "search_ngrams")  # large, and nobody is shown them
+        .in_bulk()
+    )
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 # What partners/_posting_card.html reads: loading only these (not the long texts, the

@@ -18,20 +18,47 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+INPUT_TEMPLATE = "django/forms/widgets/input.html"
+LABEL_TEMPLATE = "django/forms/label.html"
+# Django's widget templates whose whole content is `{% include INPUT_TEMPLATE %}` + newline.
+INPUT_ONLY_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "checkbox",
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    )
+)
 
 
 class FormRenderer(TemplatesSetting):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
+        # Django's renderers strip what a template writes: no trailing newlines here either.
+        if template_name in INPUT_ONLY_TEMPLATES or template_name == INPUT_TEMPLATE:
+            return render_input(context["widget"])
+        if template_name == LABEL_TEMPLATE:
+            return render_label(context)
         return super().render(template_name, context, request=request)
 
 
-def _attributes(attrs: dict[str, Any]) -> str:
+def _attributes(attrs: dict[str, Any] | None) -> str:
     """As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its
     bare name, anything else name="value"."""
     parts = []
-    for name, value in attrs.items():
+    for name, value in (attrs or {}).items():
         if value is False:
             continue
         if value is True:
@@ -39,6 +66,26 @@ def _attributes(attrs: dict[str, Any]) -> str:
         else:
             parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
     return "".join(parts)
+
+
+def render_input(widget: dict[str, Any]) -> SafeString:
+    """The markup of django/forms/widgets/input.html for a widget context."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{_attributes(widget["attrs"])}>'
+    )
+
+
+def render_label(context: dict[str, Any]) -> SafeString:
+    """The markup of django/forms/label.html (a label, a legend, or the bare text)."""
+    label = conditional_escape(context["label"])
+    if not context["use_tag"]:
+        return mark_safe(label)  # noqa: S308 - escaped
+    tag = conditional_escape(context["tag"])
+    attrs = _attributes(context["attrs"])
+    return mark_safe(f"<{tag}{attrs}>{label}</{tag}>")  # noqa: S308 - escaped
 
 
 def render_select(widget: dict[str, Any]) -> SafeString:

@@ -1,5 +1,6 @@
-"""sankangaku.forms.FormRenderer writes <select> in Python: the markup must be exactly what
-Django's own templates write, for every select of every form in the project."""
+"""sankangaku.forms.FormRenderer writes <select>, <input> and <label> in Python: the markup
+must be exactly what Django's own templates write, for every field of every form in the
+project."""
 
 import inspect
 
@@ -11,12 +12,24 @@ import partners.forms
 import projects.forms
 import sankangaku.accounts.forms
 from partners.models import Theme
-from sankangaku.forms import SELECT_TEMPLATE, FormRenderer, render_select
+from sankangaku.forms import (
+    INPUT_ONLY_TEMPLATES,
+    INPUT_TEMPLATE,
+    LABEL_TEMPLATE,
+    SELECT_TEMPLATE,
+    FormRenderer,
+    render_select,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 class Awkward(forms.Form):
+    text = forms.CharField(initial='say "hi" & <b>', label="Text <em>label</em>")
+    number = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"min": 0}))
+    when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    flag = forms.BooleanField(required=False, initial=True)
+    secret = forms.CharField(widget=forms.HiddenInput, initial="")
     grouped = forms.ChoiceField(
         required=False,
         choices=[("Group <1>", [("1", "<b>one</b>"), ("2", 'two "quoted"')]), ("3", "three & co")],
@@ -43,20 +56,40 @@ def _forms():
                     continue
 
 
-def test_selects_render_exactly_as_djangos_templates():
-    templates, renderer, compared = TemplatesSetting(), FormRenderer(), 0
+def test_widgets_and_labels_render_exactly_as_djangos_templates():
+    templates, renderer = TemplatesSetting(), FormRenderer()
+    written_here = {SELECT_TEMPLATE, INPUT_TEMPLATE, *INPUT_ONLY_TEMPLATES}
+    compared: dict[str, int] = {}
     for form in _forms():
         for field in form:
             widget = field.field.widget
-            if getattr(widget, "template_name", None) != SELECT_TEMPLATE:
-                continue
-            attrs = field.build_widget_attrs({"id": field.auto_id or ""}, widget)
-            context = widget.get_context(field.html_name, field.value(), attrs)
-            assert renderer.render(SELECT_TEMPLATE, context) == templates.render(
-                SELECT_TEMPLATE, context
-            ), (type(form).__name__, field.name)
-            compared += 1
-    assert compared >= 10
+            name = getattr(widget, "template_name", None)
+            if name in written_here:
+                attrs = field.build_widget_attrs({"id": field.auto_id or ""}, widget)
+                context = widget.get_context(field.html_name, field.value(), attrs)
+                assert renderer.render(name, context) == templates.render(name, context), (
+                    type(form).__name__,
+                    field.name,
+                )
+                compared[name] = compared.get(name, 0) + 1
+            for tag in ("label", "legend"):
+                for label_attrs in (None, {"class": 'a"b', "hidden": True}):
+                    output = []
+                    for form.renderer in (renderer, templates):
+                        attrs = dict(label_attrs) if label_attrs else None
+                        output.append(field.label_tag(attrs=attrs, tag=tag))
+                    assert output[0] == output[1], (type(form).__name__, field.name, tag)
+                    compared[LABEL_TEMPLATE] = compared.get(LABEL_TEMPLATE, 0) + 1
+    assert compared[SELECT_TEMPLATE] >= 10
+    assert compared[LABEL_TEMPLATE] >= 50
+    assert sum(compared[name] for name in compared if name in INPUT_ONLY_TEMPLATES) >= 20
+
+
+def test_a_label_without_a_tag_is_the_escaped_text():
+    context = {"label": "<b>", "attrs": {}, "use_tag": False, "tag": "label"}
+    assert FormRenderer().render(LABEL_TEMPLATE, context) == TemplatesSetting().render(
+        LABEL_TEMPLATE, context
+    )
 
 
 def test_labels_and_values_are_escaped():

@@ -229,11 +229,12 @@ PAGES = [
         "posting_detail.company_admin",
         "company_admin",
         _u("partners:posting_detail", lambda w: w.company_posting.pk),
-        14,
+        13,
         why=(
             "session, user, the user's memberships (once a request), unread badge, the posting "
             "(organisation joined), coordinator, pair and triad suggestions (partners joined), "
-            "decline reasons, themes, the organisation's place, stats and themes"
+            "decline reasons, themes, the organisation's card (partners.cards: its version; "
+            "cache cold: the organisation with places and stats, its themes)"
         ),
     ),
     Page(

@@ -79,6 +79,7 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
             "triads": triads,
             "reasons": reasons,
             "organisation": posting.organisation,
+            "organisation_cards": cards.organisation_cards([posting.organisation_id]),
             "themes": posting.themes.all(),
             "can_edit": PostingAction.EDIT in capabilities,
             "can_review": PostingAction.REVIEW in capabilities,
