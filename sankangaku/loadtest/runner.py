@@ -257,13 +257,22 @@ class MemorySampler(threading.Thread):
         self.join(timeout=MEMORY_SAMPLE_SECONDS * 2)
 
 
-def cpu_seconds_between(label: str, start: dict[str, Any], end: dict[str, Any]) -> float | None:
-    """CPU seconds the `label` processes used from sample `start` to sample `end`; a process
-    that started in between counts whole, one that ended in between is missed."""
-    before, after = start.get(f"{label}_cpu_by_pid"), end.get(f"{label}_cpu_by_pid")
-    if before is None or after is None:
-        return None
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+def cpu_seconds_between(label: str, samples: list[dict[str, Any]]) -> float | None:
+    """CPU seconds the `label` processes used from the first of `samples` to the last: per
+    process, its last reading minus its first (zero for one that started in between), so a
+    process that ended in between counts up to its last reading."""
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    seen = False
+    for index, sample in enumerate(samples):
+        readings = sample.get(f"{label}_cpu_by_pid")
+        if readings is None:
+            continue
+        seen = True
+        for pid, cpu in readings.items():
+            first.setdefault(pid, cpu if index == 0 else 0.0)
+            last[pid] = cpu
+    return sum(last[pid] - first[pid] for pid in last) if seen else None
 
 
 def database_backends(database: str) -> Callable[[], list[int]]:

@@ -319,15 +319,15 @@ class Command(BaseCommand):
         if not any(start["t"] <= r["t"] < end["t"] for r in records):
             return {}
 
+        window = [s for s in (*samples, end) if s["t"] >= start["t"]]
+
         def ms_per_request(label: str) -> float | None:
             # Up to the last sample that saw the group: locust has exited by the end sample.
-            last = next(
-                (s for s in reversed((*samples, end)) if s.get(f"{label}_cpu_by_pid")), None
-            )
-            if last is None or last["t"] <= start["t"]:
+            seen = [s for s in window if s.get(f"{label}_cpu_by_pid")]
+            if len(seen) < 2 or seen[0] is not start:
                 return None
-            seconds = runner.cpu_seconds_between(label, start, last)
-            served = sum(1 for r in records if start["t"] <= r["t"] < last["t"])
+            seconds = runner.cpu_seconds_between(label, seen)
+            served = sum(1 for r in records if start["t"] <= r["t"] < seen[-1]["t"])
             return round(1000 * seconds / served, 1) if seconds is not None and served else None
 
         per_request = {
@@ -344,7 +344,7 @@ class Command(BaseCommand):
             else None,
             "requests_per_second_cpu_bound": round(cpus * 1000 / total, 1) if total else None,
             "worker_cpu_seconds": round(seconds, 1)
-            if (seconds := runner.cpu_seconds_between("worker", start, end)) is not None
+            if (seconds := runner.cpu_seconds_between("worker", window)) is not None
             else None,
         }
 
