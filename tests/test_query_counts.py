@@ -10,7 +10,8 @@ How a count is taken: a first request warms what a process keeps (content types,
 session's idle stamp, the search's word statistics); then the cache (Redis) is cleared and
 the page is requested again. Counts are therefore "cold cache": pages that cache (the
 coordinators' dashboard) show the queries they run when the cache is empty. Sessions live in
-the database, so the signed-in pages' counts include reading the session and the user.
+the database, so the signed-in pages' counts include reading the session and the user
+("user+coordinator": the user with their coordinator row joined, partners.auth_backends).
 Each case's `why` lists its queries; `QUERY_COUNTS_PRINT=1 pytest -s tests/test_query_counts.py`
 prints every case's queries.
 
@@ -91,9 +92,9 @@ PAGES = [
         _u("partners:list"),
         6,
         why=(
-            "paginator count, prefecture choices of the filter form, the page's keys, the "
-            "cards' versions (partners.cards); cache cold: the organisations (prefecture, "
-            "location, stats joined), themes"
+            "paginator count, prefecture choices of the filter form, the page's keys, the cards' "
+            "versions (partners.cards); cache cold: the organisations (prefecture, location, stats "
+            "joined), themes"
         ),
     ),
     Page(
@@ -118,30 +119,29 @@ PAGES = [
         _u("partners:detail", lambda w: w.p.company.pk),
         11,
         why=(
-            "the organisation (places joined), its stats, its themes, its open postings and "
-            "their keys, the cards' versions (partners.cards) and, cache cold, postings and "
-            "themes, its case studies with photos, "
-            "organisations and SDGs"
+            "the organisation (places joined), its stats, its themes, its open postings and their "
+            "keys, the cards' versions (partners.cards) and, cache cold, postings and themes, its "
+            "case studies with photos, organisations and SDGs"
         ),
     ),
     Page(
         "organisation_detail.company_admin",
         "company_admin",
         _u("partners:detail", lambda w: w.p.company.pk),
-        16,
+        15,
         why=(
-            "session, user, the user's memberships (once a request: header, access and "
-            "capabilities share them), unread badge, coordinator; then as anonymous"
+            "session, user+coordinator, the user's memberships (once a request: header, access and "
+            "capabilities share them), unread badge; then as anonymous"
         ),
     ),
     Page(
         "members.company_admin",
         "company_admin",
         _u("partners:members", lambda w: w.p.company.pk),
-        8,
+        7,
         why=(
-            "session, user, the user's memberships (once for header, decorator, capabilities and "
-            "my_membership), unread badge, the organisation, coordinator, members with users, "
+            "session, user+coordinator, the user's memberships (once for header, decorator, "
+            "capabilities and my_membership), unread badge, the organisation, members with users, "
             "pending invitations with the inviter"
         ),
     ),
@@ -149,9 +149,9 @@ PAGES = [
         "my_page.company_admin",
         "company_admin",
         _u("partners:dashboard"),
-        7,
+        6,
         why=(
-            "session, user, header memberships, unread badge, coordinator, verified emails, "
+            "session, user+coordinator, header memberships, unread badge, verified emails, "
             "invitations to them (organisation, inviter joined)"
         ),
     ),
@@ -171,8 +171,8 @@ PAGES = [
         _u("partners:posting_list"),
         6,
         why=(
-            "the ordered keys, the page (organisation, prefecture, location joined), themes, "
-            "theme and prefecture choices; the card versions (partners.cards)"
+            "the ordered keys, the page (organisation, prefecture, location joined), themes, theme "
+            "and prefecture choices; the card versions (partners.cards)"
         ),
     ),
     Page(
@@ -187,33 +187,33 @@ PAGES = [
         "postings.search_htmx",
         "company_admin",
         _u("partners:posting_list"),
-        7,
+        6,
         htmx=True,
         params={"q": "課題", "sort": "newest"},
         why=(
-            "session, user, coordinator (visibility), keys of the word matches, the card "
-            "versions (partners.cards), page, themes"
+            "session, user+coordinator, keys of the word matches, the card versions "
+            "(partners.cards), page, themes"
         ),
     ),
     Page(
         "postings.company_admin",
         "company_admin",
         _u("partners:posting_list"),
-        11,
+        10,
         why=(
-            "session, user, header memberships, unread badge, coordinator (visibility); then as "
-            "anonymous; the card versions (partners.cards)"
+            "session, user+coordinator, header memberships, unread badge; then as anonymous; the "
+            "card versions (partners.cards)"
         ),
     ),
     Page(
         "posting_similar.htmx",
         "company_admin",
         _u("partners:posting_similar"),
-        4,
+        3,
         htmx=True,
         params={"title": "地域の課題", "body": "地域の課題を一緒に考えるパートナー募集"},
         grows=False,
-        why="session, user, coordinator (visibility), the ranked look-alikes (one statement)",
+        why="session, user+coordinator, the ranked look-alikes (one statement)",
     ),
     Page(
         "my_postings.company_admin",
@@ -221,60 +221,61 @@ PAGES = [
         _u("partners:posting_mine"),
         7,
         why=(
-            "session, user, header memberships, unread badge, the members for every row's "
-            "contact picker (once), the count of postings, a page of them (contact joined)"
+            "session, user, header memberships, unread badge, the members for every row's contact "
+            "picker (once), the count of postings, a page of them (contact joined)"
         ),
     ),
     Page(
         "posting_detail.company_admin",
         "company_admin",
         _u("partners:posting_detail", lambda w: w.company_posting.pk),
-        13,
+        12,
         why=(
-            "session, user, the user's memberships (once a request), unread badge, the posting "
-            "(organisation joined), coordinator, pair and triad suggestions (partners joined), "
-            "decline reasons, themes, the organisation's card (partners.cards: its version; "
-            "cache cold: the organisation with places and stats, its themes)"
+            "session, user+coordinator, the user's memberships (once a request), unread badge, the "
+            "posting (organisation joined), pair and triad suggestions (partners joined), decline "
+            "reasons, themes, the organisation's card (partners.cards: its version; cache cold: the"
+            " organisation with places and stats, its themes)"
         ),
     ),
     Page(
         "call_responses.municipal_officer",
         "municipal_officer",
         _u("partners:call_responses", lambda w: w.call.pk),
-        7,
+        6,
         why=(
-            "session, user, the user's memberships (header and access), unread badge, the call, "
-            "coordinator, "
-            "the responses (organisation, prefecture, submitter joined)"
+            "session, user+coordinator, the user's memberships (header and access), unread badge, "
+            "the call, the responses (organisation, prefecture, submitter joined)"
         ),
     ),
     Page(
         "posting_review_queue.coordinator",
         "coordinator",
         _u("partners:posting_review_queue"),
-        9,
+        8,
         why=(
-            "session, user, header memberships, unread badge; session, user, coordinator, TOTP, "
-            "coordinator's prefectures; count, the page (organisation, prefecture joined)"
+            "session, user+coordinator, header memberships, unread badge; session, "
+            "user+coordinator, TOTP, coordinator's prefectures; count, the page (organisation, "
+            "prefecture joined)"
         ),
     ),
     Page(
         "verification_queue.coordinator",
         "coordinator",
         _u("partners:verification_queue"),
-        9,
+        8,
         why=(
-            "session, user, header memberships, unread badge; session, user, coordinator, TOTP, "
-            "coordinator's prefectures; count, the page (places joined, members counted)"
+            "session, user+coordinator, header memberships, unread badge; session, "
+            "user+coordinator, TOTP, coordinator's prefectures; count, the page (places joined, "
+            "members counted)"
         ),
     ),
     Page(
         "bulk.coordinator",
         "coordinator",
         _u("partners:bulk"),
-        7,
+        6,
         why=(
-            "session, user, header memberships, unread badge; coordinator, TOTP, the 10 latest "
+            "session, user+coordinator, header memberships, unread badge; TOTP, the 10 latest "
             "imports"
         ),
     ),
@@ -282,15 +283,15 @@ PAGES = [
         "import_detail.coordinator",
         "coordinator",
         _u("partners:import_detail", lambda w: w.job.pk),
-        7,
+        6,
         grows=False,
-        why="session, user, header memberships, unread badge; coordinator, TOTP, the job",
+        why="session, user+coordinator, header memberships, unread badge; TOTP, the job",
     ),
     Page(
         "import_status.htmx",
         "coordinator",
         _u("partners:import_status", lambda w: w.job.pk),
-        5,
+        4,
         htmx=True,
         grows=False,
     ),
@@ -301,29 +302,29 @@ PAGES = [
         _u("matching:proposal_mine"),
         8,
         why=(
-            "session, user, header memberships, unread badge, memberships (view), count, the "
-            "page (posting, organisation, partners, requester joined), responses"
+            "session, user, header memberships, unread badge, memberships (view), count, the page "
+            "(posting, organisation, partners, requester joined), responses"
         ),
     ),
     Page(
         "review_queue.coordinator",
         "coordinator",
         _u("matching:review"),
-        10,
+        9,
         why=(
-            "session, user, header memberships, unread badge; session, user, coordinator, TOTP, "
-            "coordinator's prefectures; count, the page (posting, organisation, partners, "
-            "requester joined), the filter's prefecture choices"
+            "session, user+coordinator, header memberships, unread badge; session, "
+            "user+coordinator, TOTP, coordinator's prefectures; count, the page (posting, "
+            "organisation, partners, requester joined), the filter's prefecture choices"
         ),
     ),
     Page(
         "triads.coordinator",
         "coordinator",
         _u("matching:triads"),
-        9,
+        8,
         why=(
-            "session, user, header memberships, unread badge; coordinator, TOTP, prefectures; "
-            "count, the page (posting, organisation, partners joined)"
+            "session, user+coordinator, header memberships, unread badge; TOTP, prefectures; count,"
+            " the page (posting, organisation, partners joined)"
         ),
     ),
     # --- projects and case studies ------------------------------------------------------
@@ -331,9 +332,9 @@ PAGES = [
         "projects.company_admin",
         "company_admin",
         _u("projects:list"),
-        10,
+        9,
         why=(
-            "session, user, header memberships, unread badge, memberships (view), coordinator, "
+            "session, user+coordinator, header memberships, unread badge, memberships (view), "
             "count, the page, parties, their organisations"
         ),
     ),
@@ -341,9 +342,9 @@ PAGES = [
         "projects.coordinator",
         "coordinator",
         _u("projects:list"),
-        11,
+        10,
         why=(
-            "session, user, header memberships, unread badge, memberships (view), coordinator, "
+            "session, user+coordinator, header memberships, unread badge, memberships (view), "
             "prefectures, count, the page, parties, their organisations"
         ),
     ),
@@ -351,13 +352,12 @@ PAGES = [
         "project_detail.company_admin",
         "company_admin",
         _u("projects:detail", lambda w: w.project.pk),
-        23,
+        22,
         why=(
-            "session, user, header memberships, unread badge, the project, parties with "
-            "organisations and contacts, coordinator, sign-offs, checklist, reports with SDGs "
-            "and photos, case study, message count, readiness (sign-offs, parties, checklist "
-            "again), hand-over memos (one query for all parties), milestones, invitations, "
-            "history"
+            "session, user+coordinator, header memberships, unread badge, the project, parties with"
+            " organisations and contacts, sign-offs, checklist, reports with SDGs and photos, case "
+            "study, message count, readiness (sign-offs, parties, checklist again), hand-over memos"
+            " (one query for all parties), milestones, invitations, history"
         ),
     ),
     Page(
@@ -374,18 +374,18 @@ PAGES = [
         "messages.teacher",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        13,
+        12,
         why=(
-            "session, user, header memberships, unread badge, the project, parties, "
-            "organisations, contacts, coordinator, count, the mention field's people, the page "
-            "(author, party, organisation joined), mentions"
+            "session, user+coordinator, header memberships, unread badge, the project, parties, "
+            "organisations, contacts, count, the mention field's people, the page (author, party, "
+            "organisation joined), mentions"
         ),
     ),
     Page(
         "messages.htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        12,
+        11,
         htmx=True,
         why="as the full page without the unread badge",
     ),
@@ -393,7 +393,7 @@ PAGES = [
         "messages.progress_htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        12,
+        11,
         htmx=True,
         params={"filter": "progress"},
         why="as the full page without the unread badge",
@@ -404,8 +404,8 @@ PAGES = [
         _u("cases:list"),
         7,
         why=(
-            "count, prefecture and SDG choices, the page (prefecture joined), organisations, "
-            "SDGs, photos"
+            "count, prefecture and SDG choices, the page (prefecture joined), organisations, SDGs, "
+            "photos"
         ),
     ),
     Page(
@@ -428,10 +428,10 @@ PAGES = [
         "proposal_detail.company_admin",
         "company_admin",
         _u("matching:proposal", lambda w: w.proposal.pk),
-        13,
+        12,
         why=(
-            "session, user, the proposal (posting, organisations joined), header memberships, "
-            "coordinator, pending answers (capabilities, twice), the user's party, unread badge, "
+            "session, user+coordinator, the proposal (posting, organisations joined), header "
+            "memberships, pending answers (capabilities, twice), the user's party, unread badge, "
             "its project, the requester, the answers (organisation, person joined), the history"
         ),
     ),
@@ -464,8 +464,11 @@ PAGES = [
         "dashboard.coordinator",
         "coordinator",
         _u("dashboard:index"),
-        23,
-        why="session, user, coordinator checks, the dashboard's reads with its cache empty",
+        22,
+        why=(
+            "session, user+coordinator, coordinator checks, the dashboard's reads with its cache "
+            "empty"
+        ),
     ),
     # --- htmx regions answering a POST ----------------------------------------------------
     Page(
@@ -482,13 +485,13 @@ PAGES = [
         "milestone_done.htmx",
         "company_admin",
         lambda w: reverse("projects:milestone_done", args=[w.project.pk, w.open_milestone().pk]),
-        16,
+        15,
         htmx=True,
         post=lambda w: {"done": "1"},
         grows=False,
         why=(
-            "session, user, the project with parties, organisations, contacts, memberships, "
-            "coordinator, the milestone, savepoint, update, re-read, project and posting for the "
+            "session, user+coordinator, the project with parties, organisations, contacts, "
+            "memberships, the milestone, savepoint, update, re-read, project and posting for the "
             "audit event, insert, release"
         ),
     ),
@@ -496,27 +499,27 @@ PAGES = [
         "proposal_decide.htmx",
         "coordinator",
         lambda w: reverse("matching:proposal_decide", args=[w.requested_proposal().pk]),
-        37,
+        36,
         htmx=True,
         post=lambda w: {"decision": "approve", "note": "どうぞ"},
         grows=False,
         why=(
-            "session, user, the proposal, memberships, coordinator, the coordinator's prefectures "
-            "(4 times: access and capabilities each ask), TOTP; savepoint, update, re-read, audit, "
-            "responses; notify() to the requester and to every administrator of the parties: "
-            "4 queries each call however many people; the row partial"
+            "session, user+coordinator, the proposal, memberships, the coordinator's prefectures (4"
+            " times: access and capabilities each ask), TOTP; savepoint, update, re-read, audit, "
+            "responses; notify() to the requester and to every administrator of the parties: 4 "
+            "queries each call however many people; the row partial"
         ),
     ),
     Page(
         "nudge.htmx",
         "coordinator",
         lambda w: reverse("dashboard:nudge", args=["response", w.pending_response().pk]),
-        16,
+        15,
         htmx=True,
         post=lambda w: {},
         grows=False,
         why=(
-            "session, user, coordinator, TOTP, prefectures, the item; savepoint, lock, today's "
+            "session, user+coordinator, TOTP, prefectures, the item; savepoint, lock, today's "
             "nudge?, the organisation's people, notify() (4 queries for all of them), audit"
         ),
     ),
@@ -524,18 +527,17 @@ PAGES = [
         "message_post.htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        35,
+        34,
         htmx=True,
         post=lambda w: {
             "body": "みなさん、よろしくお願いします。",
             "mentions": [w.p.company_admin.pk, w.p.municipal_officer.pk],
         },
         why=(
-            "session, user, the project with parties, organisations, contacts, memberships, "
-            "coordinator, people (mention field), the author's party; savepoint, the message, its "
-            "mentions, audit; notify() the mentioned people, then the other parties' contacts "
-            "and the administrators of parties without one (one query for all of them): 4 "
-            "queries each "
+            "session, user+coordinator, the project with parties, organisations, contacts, "
+            "memberships, people (mention field), the author's party; savepoint, the message, its "
+            "mentions, audit; notify() the mentioned people, then the other parties' contacts and "
+            "the administrators of parties without one (one query for all of them): 4 queries each "
             "call; then the thread (count, people, page, mentions)"
         ),
     ),

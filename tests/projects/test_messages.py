@@ -245,11 +245,10 @@ def test_the_thread_region_has_a_fixed_query_count(
 
     post(2)
     client.get(_url(project), HTTP_HX_REQUEST="true")  # warm the session and the user
-    # session, user, the project, its parties, their organisations and contacts, the
-    # user's memberships, the coordinator check, the message count, the people for the
-    # mention field, the page of messages (author, party and organisation joined) and
-    # their mentions.
-    with django_assert_num_queries(12) as first:
+    # session, user (coordinator row joined), the project, its parties, their organisations
+    # and contacts, the user's memberships, the message count, the people for the mention
+    # field, the page of messages (author, party and organisation joined) and their mentions.
+    with django_assert_num_queries(11) as first:
         client.get(_url(project), HTTP_HX_REQUEST="true")
     post(5)
     with django_assert_num_queries(len(first.captured_queries)):
