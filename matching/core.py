@@ -139,7 +139,8 @@ class _Query:
     post: Post
     vector: sparse.csr_matrix
     char_vector: sparse.csr_matrix
-    # Raw text cosines, filled kind by kind (only the kinds asked for: see _text_of).
+    # Raw text cosines against every organisation, filled kind by kind (only the kinds
+    # asked for, and only those scored exhaustively: see _text_of).
     complement: np.ndarray
     shared: np.ndarray
     ngram: np.ndarray
@@ -152,7 +153,29 @@ class _Query:
         default_factory=dict
     )
     kinds_done: set[str] = field(default_factory=set)
+    # Kinds whose candidates were retrieved by the query's selective features (a large
+    # corpus, see RETRIEVAL_BUDGET): kind → (pool rows, complement, shared, ngram), the
+    # cosines exact for the pool's organisations.
+    pools: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
     word_weights: dict[int, float] | None = None  # feature → weight in `vector`
+
+
+# Candidate retrieval in a large corpus (matching/README.md, "Candidate retrieval at scale"). A
+# query's text cosines against every organisation of a kind cost one multiply-add per entry
+# of the inverted lists of its features; the common words and character n-grams (in
+# thousands of profiles, with the lowest IDF) make up most of those entries. So, per kind
+# and per text signal, candidates are retrieved with the query's most selective features
+# (rarest first) until their inverted lists hold RETRIEVAL_BUDGET entries; the best
+# RETRIEVAL_POOL organisations by that partial score (and the best RETRIEVAL_POOL // 4 by
+# each partial signal, so that the best value of each signal, which scales it, is very
+# likely among them) are then scored exactly with every feature. Queries whose features
+# hold fewer entries than the budget, and kinds with at most 2 × RETRIEVAL_POOL
+# organisations, are scored exhaustively as before (so small corpora, the tests and the
+# evaluation are unchanged).
+RETRIEVAL_BUDGET = 100_000
+RETRIEVAL_POOL = 400
 
 
 # How many query postings an Index remembers (_Query): one posting's proposals need one;
@@ -337,6 +360,8 @@ class Index:
                 if post.funding_route == "corporate_furusato":
                     self._furusato.setdefault(post.org_id, set()).add(post.direction)
         self._options: dict[tuple[int, str], list[Post]] = {}
+        self.retrieval_budget = RETRIEVAL_BUDGET
+        self.retrieval_pool = RETRIEVAL_POOL
         self.org_ids = list(self.orgs)
         self.row = {org_id: i for i, org_id in enumerate(self.org_ids)}
         self.kind = np.array([self.orgs[i].kind for i in self.org_ids])
@@ -401,6 +426,11 @@ class Index:
                     *(m[rows].T.tocsr() for m in (self.offer_matrix, self.need_matrix)),
                     self.char_matrix[rows].T.tocsr(),
                 )
+        # Per kind: the length of each feature's inverted list (offers, needs, n-grams).
+        self._list_lengths = {
+            kind: tuple(np.diff(m.indptr) for m in inverted)
+            for kind, (_rows, *inverted) in self.by_feature.items()
+        }
         self._kind_rows: dict[tuple[str, ...], np.ndarray] = {}
         self._queries: OrderedDict[int, _Query] = OrderedDict()
         self._vectors: dict[int, tuple[Post, sparse.csr_matrix, sparse.csr_matrix]] = {}
@@ -466,12 +496,25 @@ class Index:
             self._queries.popitem(last=False)
         return query
 
-    def _text_of(self, query: _Query, kinds: Sequence[str]) -> None:
-        """Fill the query's raw text cosines for the organisations of these kinds."""
+    def _text_of(self, query: _Query, kinds: Sequence[str], *, exhaustive: bool = False) -> None:
+        """Fill the query's raw text cosines for the organisations of these kinds: against
+        every organisation, or (a large kind, a query with common features, and not
+        `exhaustive`) for the pool of candidates its selective features retrieve."""
         for kind in kinds:
             if kind in query.kinds_done or kind not in self.by_feature:
                 continue
+            if not exhaustive and kind in query.pools:
+                continue
             rows, offer, need, char = self.by_feature[kind]
+            vectors = (query.vector, query.vector, query.char_vector)
+            if not exhaustive and rows.size > 2 * self.retrieval_pool:
+                lengths = self._list_lengths[kind]
+                if any(
+                    int(length[vector.indices].sum()) > self.retrieval_budget
+                    for vector, length in zip(vectors, lengths, strict=True)
+                ):
+                    query.pools[kind] = self._pool(query, kind)
+                    continue
             offers = _cosines(query.vector, offer)
             needs = _cosines(query.vector, need)
             issue = query.post.direction == "issue"
@@ -479,6 +522,42 @@ class Index:
             query.shared[rows] = needs if issue else offers
             query.ngram[rows] = _cosines(query.char_vector, char)
             query.kinds_done.add(kind)
+
+    def _pool(
+        self, query: _Query, kind: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate retrieval for a large kind (see RETRIEVAL_BUDGET): the pool's rows
+        (ascending) and their complement, shared and ngram cosines, each bit for bit what
+        the exhaustive product gives for that organisation."""
+        rows, *inverted = self.by_feature[kind]
+        vectors = (query.vector, query.vector, query.char_vector)
+        offers, needs, chars = (
+            _cosines(_selective(vector, length, self.retrieval_budget), matrix)
+            for vector, matrix, length in zip(
+                vectors, inverted, self._list_lengths[kind], strict=True
+            )
+        )
+        issue = query.post.direction == "issue"
+        complement, shared = (offers, needs) if issue else (needs, offers)
+        w = self.weights
+        partial = (
+            w["complement"] * _scaled(complement)
+            + w["shared_goal"] * _scaled(shared)
+            + w["ngram"] * _scaled(chars)
+        )
+        picked = np.zeros(rows.size, dtype=bool)
+        picked[_top(partial, self.retrieval_pool)] = True
+        for values in (offers, needs, chars):
+            picked[_top(values, max(1, self.retrieval_pool // 4))] = True
+        pool = rows[picked]
+        # Exact cosines of the pool: each organisation's row times the dense query sums the
+        # same products in the same (feature) order as the inverted product does.
+        words = _dense(query.vector)
+        offers = self.offer_matrix[pool] @ words
+        needs = self.need_matrix[pool] @ words
+        chars = self.char_matrix[pool] @ _dense(query.char_vector)
+        complement, shared = (offers, needs) if issue else (needs, offers)
+        return pool, complement, shared, chars
 
     # -- ranking -------------------------------------------------------------------------
 
@@ -493,9 +572,11 @@ class Index:
     ) -> list[Candidate]:
         """The best organisations for `post`, of `kind` (or of every partner kind).
 
-        The text signals are computed for every organisation of the wanted kinds; the
-        structured signals for a shortlist of the best by text (default 5 × limit, at least
-        60), which keeps one query fast at 100,000 organisations. Repeated calls for the same
+        The text signals are computed for every organisation of the wanted kinds (in a
+        large kind, for the pool its selective features retrieve: RETRIEVAL_BUDGET; a
+        `shortlist` longer than RETRIEVAL_POOL scores every organisation); the structured
+        signals for a shortlist of the best by text (default 5 × limit, at least 60), which
+        keeps one query fast at 100,000 organisations. Repeated calls for the same
         posting (another kind, another limit) reuse its text cosines and the structured
         signals of candidates already seen; only the returned candidates get their shared
         words and rounded figures."""
@@ -505,7 +586,16 @@ class Index:
         if rows.size == 0:
             return []
         query = self._query(post)
-        self._text_of(query, kinds)
+        # A shortlist longer than a retrieval pool asks for every organisation.
+        self._text_of(query, kinds, exhaustive=(shortlist or 0) > self.retrieval_pool)
+        if all(k in query.kinds_done or k not in self.by_feature for k in kinds):
+            complement, shared, ngram = (
+                query.complement[rows],
+                query.shared[rows],
+                query.ngram[rows],
+            )
+        else:
+            rows, complement, shared, ngram = self._retrieved(query, kinds)
         excluded = np.zeros(rows.size, dtype=bool)
         for org_id in (post.org_id, *exclude_org_ids):
             row = self.row.get(org_id)
@@ -514,9 +604,9 @@ class Index:
                 if at < rows.size and rows[at] == row:
                     excluded[at] = True
         # Scaled by the best of these kinds (excluded rows included, as always).
-        complement = _scaled(query.complement[rows])
-        shared = _scaled(query.shared[rows])
-        ngram = _scaled(query.ngram[rows])
+        complement = _scaled(complement)
+        shared = _scaled(shared)
+        ngram = _scaled(ngram)
         w = self.weights
         score = w["complement"] * complement + w["shared_goal"] * shared + w["ngram"] * ngram
         score[excluded] = -np.inf
@@ -561,6 +651,26 @@ class Index:
             )
             for rounded, _org_id, row, i in scored[:limit]
         ]
+
+    def _retrieved(
+        self, query: _Query, kinds: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Rows (ascending) and raw text cosines of these kinds' candidates, when at least
+        one kind was retrieved as a pool rather than scored exhaustively."""
+        parts = []
+        for kind in kinds:
+            if kind in query.kinds_done:
+                rows = self.by_feature[kind][0]
+                parts.append((rows, query.complement[rows], query.shared[rows], query.ngram[rows]))
+            elif kind in query.pools:
+                parts.append(query.pools[kind])
+        if len(parts) == 1:
+            return parts[0]
+        rows, complement, shared, ngram = (
+            np.concatenate(arrays) for arrays in zip(*parts, strict=True)
+        )
+        order = np.argsort(rows, kind="stable")
+        return rows[order], complement[order], shared[order], ngram[order]
 
     def _best_post(
         self, post: Post, org_id: int, words: frozenset[str] | None = None
@@ -690,13 +800,26 @@ class Index:
         if not firsts or not seconds:
             return []
         fits = self.pair_fits([a.org_id for a in firsts], [b.org_id for b in seconds])
-        # Score every combination, then build only the returned ones.
+        # Score every combination at once (the same operations, in the same order, as
+        # 0.4 · a + 0.4 · b + 0.2 · fit on floats), then round and order only those that can
+        # be among the best `limit` once rounded to 6 decimals (rounding moves a score by at
+        # most 5e-7), and build only the returned ones.
+        totals = (
+            0.4 * np.array([a.score for a in firsts])[:, None]
+            + 0.4 * np.array([b.score for b in seconds])[None, :]
+        ) + 0.2 * fits
+        flat = totals.ravel()
+        if 0 < limit < flat.size:
+            bar = float(np.partition(flat, flat.size - limit)[flat.size - limit]) - 2e-6
+            kept = np.flatnonzero(flat >= bar).tolist()
+        else:
+            kept = range(flat.size)
+        width = len(seconds)
         scored = []
-        for i, a in enumerate(firsts):
-            for j, b in enumerate(seconds):
-                fit = float(fits[i, j])
-                score = 0.4 * a.score + 0.4 * b.score + 0.2 * fit
-                scored.append((round(score, 6), (a.org_id, b.org_id), i, j, fit))
+        for k in kept:
+            i, j = divmod(k, width)
+            org_ids = (firsts[i].org_id, seconds[j].org_id)
+            scored.append((round(float(flat[k]), 6), org_ids, i, j, float(fits[i, j])))
         scored.sort(key=lambda t: (-t[0], t[1]))
         return [
             Triad(
@@ -742,10 +865,42 @@ class Index:
 
 
 def _cosines(vector: sparse.csr_matrix, by_feature: sparse.csr_matrix) -> np.ndarray:
-    """vector (1 × features) against every organisation (by_feature: features × orgs)."""
+    """vector (1 × features, sorted indices) against every organisation (by_feature:
+    features × orgs): the inverted lists of its features, transposed, times its weights.
+    Each cosine sums the same products in the same (feature) order as vector @ by_feature,
+    without that product's two passes and sparse result."""
     if vector.nnz == 0:
         return np.zeros(by_feature.shape[1])
-    return (vector @ by_feature).toarray().ravel()
+    return by_feature[vector.indices].T @ vector.data
+
+
+def _selective(vector: sparse.csr_matrix, lengths: np.ndarray, budget: int) -> sparse.csr_matrix:
+    """The query's features with the shortest inverted lists (`lengths`), rarest first,
+    until their lists hold `budget` entries (at least one feature): all of them when their
+    lists are within the budget."""
+    entries = lengths[vector.indices]
+    if int(entries.sum()) <= budget:
+        return vector
+    order = np.argsort(entries, kind="stable")
+    count = max(1, int(np.searchsorted(np.cumsum(entries[order]), budget, side="right")))
+    keep = np.sort(order[:count])
+    return sparse.csr_matrix(
+        (vector.data[keep], vector.indices[keep], np.array([0, keep.size])), shape=vector.shape
+    )
+
+
+def _top(values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` largest values, in no particular order (which of equal
+    values at the cut is kept is up to numpy's introselect, deterministic for an input)."""
+    if count >= values.size:
+        return np.arange(values.size)
+    return np.argpartition(-values, count - 1, kind="introselect")[:count]
+
+
+def _dense(vector: sparse.csr_matrix) -> np.ndarray:
+    dense = np.zeros(vector.shape[1])
+    dense[vector.indices] = vector.data
+    return dense
 
 
 class _Tfidf(TfidfVectorizer):
@@ -780,6 +935,8 @@ def _fit_transform(
     except ValueError:
         vectorizer.set_params(max_df=1.0, min_df=1)
         vectorizer.fit(placeholder)
+        if not documents:  # no organisation at all: transform refuses an empty list
+            return vectorizer, sparse.csr_matrix((0, len(vectorizer.vocabulary_)))
         return vectorizer, vectorizer.transform(documents)
     return vectorizer, matrix.tocsr()
 

@@ -13,7 +13,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Iterator
+import uuid
 from typing import NamedTuple
 
 import billiard
@@ -34,23 +34,33 @@ PAIRS_PER_POSTING = 10
 TRIADS_PER_POSTING = 10
 # The full recompute ranks and stores this many postings per transaction.
 RECOMPUTE_BATCH = 500
+# ... and works in chunks of this many postings (consecutive in id order): each chunk is
+# ranked, re-ranked for diversity among its own postings and stored by one process, a
+# forked one or any Celery worker (tasks.proposals_recompute_chunk), independently of the
+# other chunks, so the work spreads over processes and machines (matching/README.md).
+RECOMPUTE_CHUNK = 1000
 STORE_BATCH_ROWS = 2000
 
 _cache: dict[str, object] = {}
 
 
-def index_get(*, fresh: bool = False) -> Index:
-    """The process's index, rebuilt when older than settings.MATCHING_INDEX_MAX_AGE."""
-    built = _cache.get("built_at", 0.0)
-    if (
-        fresh
-        or "index" not in _cache
-        or time.monotonic() - built > (settings.MATCHING_INDEX_MAX_AGE)
-    ):
+def index_get(*, fresh: bool = False, run: str | None = None) -> Index:
+    """The process's index, rebuilt when older than settings.MATCHING_INDEX_MAX_AGE; with
+    `run` (a full recompute's id), rebuilt only when this process has not built one since
+    that run began, and then reused whatever its age (one build per worker process per
+    run, however many of its chunks the process takes)."""
+    if run is not None:
+        stale = _cache.get("run") != run
+    else:
+        age = time.monotonic() - _cache.get("built_at", 0.0)  # type: ignore[operator]
+        stale = age > settings.MATCHING_INDEX_MAX_AGE
+    if fresh or "index" not in _cache or stale:
         from .feedback import active_weights
 
         _cache["index"] = build_index(weights=active_weights())
         _cache["built_at"] = time.monotonic()
+        if run is not None:
+            _cache["run"] = run
     return _cache["index"]  # type: ignore[return-value]
 
 
@@ -289,11 +299,11 @@ def proposals_compute_for_posting(*, posting_id: int, index: Index | None = None
 _shared_index: Index | None = None
 
 
-def _rank_batch(posting_ids: list[int]) -> list[tuple[int, list[RankedPair], list[RankedTriad]]]:
-    """Rank one batch of postings (pairs and triads share the posting's text work) with the
-    shared index; plain tuples out, so they pass between processes cheaply. No database."""
-    index = _shared_index
-    assert index is not None
+def _rank_batch(
+    index: Index, posting_ids: list[int]
+) -> list[tuple[int, list[RankedPair], list[RankedTriad]]]:
+    """Rank one batch of postings (pairs and triads share the posting's text work); plain
+    tuples out. No database."""
     index.prepare([index.posts[pk] for pk in posting_ids])
     ranked = []
     for pk in posting_ids:
@@ -304,15 +314,57 @@ def _rank_batch(posting_ids: list[int]) -> list[tuple[int, list[RankedPair], lis
     return ranked
 
 
+def recompute_chunks(posting_ids: list[int]) -> list[list[int]]:
+    """The full recompute's chunks: RECOMPUTE_CHUNK postings at a time, in id order."""
+    ordered = sorted(posting_ids)
+    return [
+        ordered[start : start + RECOMPUTE_CHUNK]
+        for start in range(0, len(ordered), RECOMPUTE_CHUNK)
+    ]
+
+
+def _recompute_chunk(index: Index, posting_ids: list[int]) -> int:
+    """Rank, re-rank for diversity and store one chunk of the full recompute, in batches of
+    RECOMPUTE_BATCH postings (one transaction each) with the exposure carried over from the
+    chunk's earlier batches (the same result as one pass over the chunk). Returns the
+    number of stored suggestions."""
+    posting_ids = _existing_postings(index, sorted(posting_ids))
+    exposure: dict[int, int] = {}
+    stored = 0
+    for start in range(0, len(posting_ids), RECOMPUTE_BATCH):
+        ranked = _rank_batch(index, posting_ids[start : start + RECOMPUTE_BATCH])
+        pairs = rerank_for_diversity({pk: p for pk, p, _t in ranked}, exposure=exposure)
+        stored += _store({pk: (pairs[pk][:PAIRS_PER_POSTING], t) for pk, _p, t in ranked})
+    return stored
+
+
+def proposals_recompute_chunk(*, posting_ids: list[int], run: str | None = None) -> int:
+    """One chunk of the full recompute (a list from recompute_chunks), with this process's
+    index (built once for the `run`, see index_get). Idempotent. Returns the number of
+    stored suggestions."""
+    return _recompute_chunk(index_get(run=run), posting_ids)
+
+
+def _recompute_chunk_forked(posting_ids: list[int]) -> int:
+    """A chunk in a forked recompute process, with the shared index and a database
+    connection of its own (closed when the chunk is stored)."""
+    assert _shared_index is not None
+    try:
+        return _recompute_chunk(_shared_index, posting_ids)
+    finally:
+        connections.close_all()
+
+
 def _forked_worker_init() -> None:
-    """In a forked recompute process: it computes only, it never touches the database. Keep
-    the inherited connections referenced (freeing one would close the parent's session) but
-    detached, so a stray query would open a connection of its own."""
+    """In a forked recompute process: keep the inherited database connections referenced
+    (freeing one would close the parent's session) but out of use, and give every alias a
+    fresh connection of this process's own (opened on first use, outside any transaction
+    the parent may have been in)."""
     global _inherited_connections
     _inherited_connections = []
-    for connection in connections.all(initialized_only=True):
-        _inherited_connections.append(connection.connection)
-        connection.connection = None
+    for alias in connections:
+        _inherited_connections.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
 
 
 _inherited_connections: list[object] = []
@@ -326,35 +378,41 @@ def recompute_processes() -> int:
         return os.cpu_count() or 1
 
 
-def _ranked_batches(
-    index: Index, batches: list[list[int]], processes: int
-) -> Iterator[list[tuple[int, list[RankedPair], list[RankedTriad]]]]:
-    """The ranked batches, in order: computed here, or by `processes` forked processes that
-    share the index built by this one (copy-on-write) while this one stores."""
+def _recompute_chunks(index: Index, chunks: list[list[int]], processes: int) -> int:
+    """Recompute the chunks here, or in `processes` forked processes that share the index
+    built by this one (copy-on-write), each storing its chunks on its own connection."""
     global _shared_index
+    if processes <= 1 or len(chunks) <= 1:
+        return sum(_recompute_chunk(index, chunk) for chunk in chunks)
     _shared_index = index
+    # Objects that exist now never need the collector again; freezing them keeps the
+    # children from touching (and so copying) the pages of the shared index.
+    gc.collect()
+    gc.freeze()
     try:
-        if processes <= 1 or len(batches) <= 1:
-            for batch in batches:
-                yield _rank_batch(batch)
-            return
-        # Objects that exist now never need the collector again; freezing them keeps the
-        # children from touching (and so copying) the pages of the shared index.
-        gc.collect()
-        gc.freeze()
+        # billiard (Celery's multiprocessing) rather than multiprocessing: a Celery prefork
+        # worker process is daemonic, and multiprocessing refuses to fork from one.
+        pool = billiard.get_context("fork").Pool(
+            min(processes, len(chunks)), initializer=_forked_worker_init
+        )
         try:
-            # billiard (Celery's multiprocessing) rather than multiprocessing: a Celery
-            # prefork worker process is daemonic, and multiprocessing refuses to fork from one.
-            pool = billiard.get_context("fork").Pool(processes, initializer=_forked_worker_init)
-            try:
-                yield from pool.imap(_rank_batch, batches)
-            finally:
-                pool.terminate()
-                pool.join()
+            # One chunk at a time per process, largest share of the work first served.
+            return sum(pool.imap_unordered(_recompute_chunk_forked, chunks, chunksize=1))
         finally:
-            gc.unfreeze()
+            pool.terminate()
+            pool.join()
     finally:
+        gc.unfreeze()
         _shared_index = None
+
+
+def _remove_closed() -> int:
+    """Suggestions of postings that are no longer open."""
+    return (
+        MatchProposal.objects.filter(state=MatchProposal.State.SUGGESTED)
+        .exclude(posting__status=PostingStatus.OPEN)
+        .delete()[0]
+    )
 
 
 def proposals_recompute_all(
@@ -364,39 +422,44 @@ def proposals_recompute_all(
     postings so one large organisation does not fill every list. `chunk` limits the work to
     some postings.
 
-    Postings go in ascending id order, RECOMPUTE_BATCH at a time: each batch is ranked
-    (pairs and triads share the posting's text work), re-ranked for diversity with the
-    exposure carried over from the batches before (the same result as one pass over all),
-    and stored in one transaction. With `processes` > 1 the index is built once, here, and
-    that many forked processes (Linux) rank the batches while this process re-ranks and
-    stores them in order: the same rows as with one process."""
+    The postings are split into chunks of RECOMPUTE_CHUNK in id order (recompute_chunks);
+    each chunk is ranked, re-ranked for diversity among its postings and stored in
+    transactions of RECOMPUTE_BATCH postings. With `processes` > 1 the index is built once,
+    here, and that many forked processes (Linux) share it and each recompute and store
+    whole chunks on connections of their own (so call it outside a transaction): the same
+    rows as with one process."""
     started = time.perf_counter()
     index = index_get(fresh=True)
     posting_ids = sorted(
         chunk if chunk is not None else matchable_postings().values_list("pk", flat=True)
     )
     posting_ids = _existing_postings(index, posting_ids)
-    exposure: dict[int, int] = {}
-    stored = 0
-    batches = [
-        posting_ids[start : start + RECOMPUTE_BATCH]
-        for start in range(0, len(posting_ids), RECOMPUTE_BATCH)
-    ]
-    for ranked in _ranked_batches(index, batches, processes):
-        pairs = rerank_for_diversity({pk: p for pk, p, _t in ranked}, exposure=exposure)
-        stored += _store({pk: (pairs[pk][:PAIRS_PER_POSTING], t) for pk, _p, t in ranked})
-    closed = (
-        MatchProposal.objects.filter(state=MatchProposal.State.SUGGESTED)
-        .exclude(posting__status=PostingStatus.OPEN)
-        .delete()[0]
-    )
+    stored = _recompute_chunks(index, recompute_chunks(posting_ids), processes)
     return {
         "postings": len(posting_ids),
         "proposals": stored,
-        "removed": closed,
+        "removed": _remove_closed(),
         "processes": processes,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def proposals_recompute_fan_out() -> dict[str, int]:
+    """The full recompute spread over Celery workers: one proposals_recompute_chunk task
+    per chunk (any worker of the `matching` queue takes it and builds its index once for
+    the run), enqueued after commit. Returns the number of postings and chunks."""
+    removed = _remove_closed()
+    posting_ids = list(matchable_postings().values_list("pk", flat=True))
+    chunks = recompute_chunks(posting_ids)
+    # A run id rather than a time: worker clocks need not agree.
+    run = uuid.uuid4().hex
+
+    def enqueue() -> None:
+        for chunk in chunks:
+            tasks.proposals_recompute_chunk.delay(posting_ids=chunk, run=run)
+
+    transaction.on_commit(enqueue)
+    return {"postings": len(posting_ids), "chunks": len(chunks), "removed": removed}
 
 
 def proposals_schedule(*, posting_id: int) -> None:

@@ -4,6 +4,7 @@ import contextlib
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import OperationalError
 
 
 @shared_task(acks_late=True)
@@ -17,13 +18,31 @@ def proposals_compute(*, posting_id: int) -> int:
 
 
 @shared_task(acks_late=True)
-def proposals_recompute_all(*, processes: int | None = None) -> dict:
+def proposals_recompute_all(*, processes: int | None = None, fan_out: bool = False) -> dict:
     """Periodic full recompute (also `manage.py recompute_proposals`): the index is built
-    once in this worker process, which forks `processes` (default: its CPUs) to rank."""
+    once in this worker process, which forks `processes` (default: its CPUs) that recompute
+    and store chunks of postings. With `fan_out`, it enqueues one proposals_recompute_chunk
+    task per chunk instead, for every worker of the `matching` queue to share."""
     from .services import proposals_recompute_all as recompute
-    from .services import recompute_processes
+    from .services import proposals_recompute_fan_out, recompute_processes
 
+    if fan_out:
+        return proposals_recompute_fan_out()
     return recompute(processes=processes or recompute_processes())
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def proposals_recompute_chunk(*, posting_ids: list[int], run: str | None = None) -> int:
+    """One chunk of a fanned-out full recompute, with this worker process's index (built
+    once per `run`). Idempotent."""
+    from .services import proposals_recompute_chunk as recompute_chunk
+
+    return recompute_chunk(posting_ids=posting_ids, run=run)
 
 
 @shared_task

@@ -524,6 +524,12 @@ def test_index_builds_over_a_single_organisation():
     assert index.rank(index.posts[101]) == []
 
 
+def test_index_builds_over_nothing():
+    index = Index([], [], today=TODAY)
+
+    assert index.org_ids == []
+
+
 def test_index_builds_when_two_organisations_wrote_the_same_text():
     orgs = [org(1, "municipality", NAGANO), org(2, "school", NAGANO)]
     posts = [post(101, 1, "issue", ISSUE_TOURISM), post(201, 2, "strength", ISSUE_TOURISM)]
@@ -669,6 +675,80 @@ def test_text_cosines_by_kind_equal_the_whole_matrix_product():
 
     assert query.complement.tolist() == offers.tolist()
     assert query.ngram.tolist() == chars.tolist()
+
+
+# -- candidate retrieval in a large corpus (RETRIEVAL_BUDGET) --------------------------------
+
+SENTENCES = (
+    STRENGTH_TOURISM,
+    STRENGTH_MANUFACTURING,
+    SCHOOL_TOURISM,
+    SCHOOL_ROBOTICS,
+    "地域の祭りを学生と一緒に企画し、観光客との交流を広げます。",
+    "農産物の加工と販売で、地域の特産品づくりを支援します。",
+)
+
+
+def crowded_index(**settings):
+    """A city with a tourism issue and 16 companies whose offers mix the sentences above,
+    so that most of them share some of its words and n-grams."""
+    orgs = [org(1, "municipality", NAGANO)]
+    posts = [post(101, 1, "issue", ISSUE_TOURISM)]
+    for i in range(16):
+        org_id = 10 + i
+        orgs.append(org(org_id, "company", (MATSUMOTO, OSAKA, SENDAI)[i % 3]))
+        text = SENTENCES[i % 6] + SENTENCES[(i * 5 + 1) % 6] * (i % 3)
+        posts.append(post(1000 + i, org_id, "strength", text))
+    index = Index(orgs, posts, today=TODAY)
+    for name, value in settings.items():
+        setattr(index, name, value)
+    return index, index.posts[101]
+
+
+def test_small_corpora_are_scored_exhaustively():
+    index, issue = crowded_index()
+
+    query = index._query(issue)
+
+    assert query.pools == {}
+    assert "company" in query.kinds_done
+
+
+def test_retrieved_pool_has_exactly_the_exhaustive_cosines():
+    index, issue = crowded_index(retrieval_budget=1, retrieval_pool=3)
+    everything, everything_issue = crowded_index()
+    exhaustive = everything._query(everything_issue)
+
+    query = index._query(issue)
+
+    rows, complement, shared, ngram = query.pools["company"]
+    assert 3 <= rows.size < 16
+    assert rows.tolist() == sorted(rows.tolist())
+    assert complement.tolist() == exhaustive.complement[rows].tolist()
+    assert shared.tolist() == exhaustive.shared[rows].tolist()
+    assert ngram.tolist() == exhaustive.ngram[rows].tolist()
+
+
+def test_retrieval_keeps_the_best_candidates_of_the_exhaustive_ranking():
+    # A budget that leaves out the commonest n-grams only; the shortlist within the pool.
+    index, issue = crowded_index(retrieval_budget=100, retrieval_pool=4)
+    everything, everything_issue = crowded_index()
+
+    retrieved = _summary(index.rank(issue, limit=2, shortlist=4))
+
+    assert index._query(issue).pools["company"][0].size < 16
+    assert retrieved == _summary(everything.rank(everything_issue, limit=2, shortlist=4))
+
+
+def test_a_shortlist_longer_than_the_pool_scores_every_organisation():
+    index, issue = crowded_index(retrieval_budget=1, retrieval_pool=3)
+    everything, everything_issue = crowded_index()
+
+    ranked = index.rank(issue, limit=16, shortlist=16)
+
+    assert len(ranked) == 16
+    expected = everything.rank(everything_issue, limit=16, shortlist=16)
+    assert _summary(ranked) == _summary(expected)
 
 
 def test_diversity_in_batches_with_carried_exposure_equals_one_pass():

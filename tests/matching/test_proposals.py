@@ -97,6 +97,15 @@ def _stored():
     )
 
 
+def test_recompute_without_open_postings_stores_nothing(personas):
+    services.index_forget()
+
+    result = services.proposals_recompute_all(processes=2)
+
+    assert result["postings"] == 0
+    assert result["proposals"] == 0
+
+
 def test_recompute_in_small_batches_stores_the_same_rows(personas, world, monkeypatch):
     _issue(personas)
     services.proposals_recompute_all()
@@ -121,17 +130,72 @@ def test_recompute_in_small_batches_stores_the_same_rows(personas, world, monkey
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_recompute_with_forked_processes_stores_the_same_rows(personas, world, monkeypatch):
+    # The forked processes store their chunks on connections of their own: committed data.
     _issue(personas)
+    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
     services.proposals_recompute_all()
     whole = _stored()
 
-    # One posting a batch, so that both forked processes get work while this one stores.
+    # One posting a batch, two a chunk, so that both forked processes get chunks to store.
     monkeypatch.setattr(services, "RECOMPUTE_BATCH", 1)
     result = services.proposals_recompute_all(processes=2)
 
     assert result["processes"] == 2
     assert _stored() == whole
+    assert result["proposals"] == MatchProposal.objects.count()
+
+
+def test_diversity_is_carried_within_a_chunk_only(personas, world, monkeypatch):
+    _issue(personas)
+    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 1)
+    services.proposals_recompute_all()
+    # With one posting a chunk, no list is pushed down by another's: the stored order is
+    # each posting's own ranking.
+    for posting_id in MatchProposal.objects.values_list("posting_id", flat=True).distinct():
+        scores = list(
+            MatchProposal.objects.filter(posting_id=posting_id, kind="pair")
+            .order_by("rank")
+            .values_list("score", flat=True)
+        )
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_fanned_out_chunk_tasks_store_the_same_rows_as_the_full_recompute(
+    personas, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from matching import tasks
+
+    _issue(personas)
+    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
+    services.proposals_recompute_all()
+    whole = _stored()
+    MatchProposal.objects.all().delete()
+    services.index_forget()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = tasks.proposals_recompute_all.delay(fan_out=True).get()
+
+    assert result["chunks"] == len(services.recompute_chunks(list(range(result["postings"]))))
+    assert result["chunks"] >= 2
+    assert len(callbacks) == 1  # one callback enqueues every chunk
+    assert _stored() == whole
+
+
+def test_a_chunk_reuses_the_index_built_for_its_run(personas, world, monkeypatch, settings):
+    issue = _issue(personas)
+    services.index_forget()
+    settings.MATCHING_INDEX_MAX_AGE = 0  # age alone would rebuild it every time
+    built = []
+    real = services.build_index
+    monkeypatch.setattr(services, "build_index", lambda **kw: built.append(1) or real(**kw))
+
+    services.proposals_recompute_chunk(posting_ids=[issue.pk], run="first")
+    services.proposals_recompute_chunk(posting_ids=[issue.pk], run="first")
+    assert len(built) == 1
+    services.proposals_recompute_chunk(posting_ids=[issue.pk], run="second")
+    assert len(built) == 2  # a later run builds afresh
 
 
 def test_closing_a_posting_removes_its_suggestions(
@@ -251,6 +315,39 @@ def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
     finally:
         app.conf.task_always_eager = True
     assert MatchProposal.objects.filter(posting=issue, kind="pair").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_workers_recompute_the_fanned_out_chunks(personas, world, settings, monkeypatch):
+    """The chunk tasks go through Redis to a real Celery worker (in a thread of this
+    process) and store the rows of the single-process recompute."""
+    from celery.contrib.testing.worker import start_worker
+
+    from sankangaku.celery import app
+
+    _issue(personas)
+    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
+    services.proposals_recompute_all()
+    whole = _stored()
+    MatchProposal.objects.all().delete()
+    services.index_forget()
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            queues=["matching", "default"],
+            shutdown_timeout=20,
+        ):
+            queued = services.proposals_recompute_fan_out()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and _stored() != whole:
+                time.sleep(0.3)
+    finally:
+        app.conf.task_always_eager = True
+    assert queued["chunks"] >= 2
+    assert _stored() == whole
 
 
 def test_new_partners_are_announced_once_a_day(personas, world):

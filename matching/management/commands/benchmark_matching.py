@@ -16,8 +16,9 @@ measures:
   rows): all postings for N ≤ 10,000, else a random sample (--recompute-limit, default 2,000)
   passed as `chunk` and extrapolated to all postings;
 - the scaling curve: the same sample recomputed with 1, 2, … processes (--processes):
-  proposals_recompute_all builds the index once and forks processes that share it, while
-  the first re-ranks and stores (matching/README.md), with the load average of each run.
+  proposals_recompute_all builds the index once and forks processes that share it and
+  each recompute and store whole chunks of RECOMPUTE_CHUNK postings (matching/README.md),
+  with the load average of each run; the sample needs several chunks to spread.
 
 Figures are printed, never asserted (QUALITY.md targets at 100,000 organisations: one
 posting's proposals p95 < 200 ms; the full recompute < 10 min on 2 cores with near-linear
@@ -72,7 +73,8 @@ BATCH_SIZE = 5_000
 SCRATCH_SUFFIX = "_matchbench"
 FULL_RECOMPUTE_MAX_ORGS = 10_000
 DEFAULT_RECOMPUTE_SAMPLE = 2_000
-DEFAULT_PARALLEL_SAMPLE = 1_000
+# Four chunks of RECOMPUTE_CHUNK postings: the processes share the work by whole chunks.
+DEFAULT_PARALLEL_SAMPLE = 4_000
 WARMUP_QUERIES = 5
 TARGET_PROPOSALS_P95_MS = 200
 TARGET_RECOMPUTE_SECONDS = 600
@@ -827,11 +829,16 @@ class Command(BaseCommand):
         options: dict[str, Any],
     ) -> None:
         """The scaling curve: the same sample recomputed by proposals_recompute_all with 1, 2, …
-        processes (the index is built once, in this process; the others are forked from it
-        and share it copy-on-write while this one re-ranks and stores)."""
-        from matching.services import index_forget, proposals_recompute_all
+        processes (the index is built once, in this process; the others are forked from it,
+        share it copy-on-write and each rank, re-rank and store whole chunks)."""
+        from matching.services import RECOMPUTE_CHUNK, index_forget, proposals_recompute_all
 
         count = min(options["parallel_sample"], len(all_ids))
+        if count < RECOMPUTE_CHUNK * max(options["processes"]):
+            self.say(
+                f"Note: {count:,} postings make fewer chunks ({RECOMPUTE_CHUNK:,} postings) than "
+                "processes, so some processes get no work (raise --parallel-sample)."
+            )
         sample = sorted(rng.sample(all_ids, count))
         runs: dict[str, dict[str, Any]] = {}
         for processes in options["processes"]:
@@ -858,8 +865,8 @@ class Command(BaseCommand):
                 # Everything the run used (this process and its forked children) per second.
                 "cpu_cores_used": round((watch.own + watch.children) / watch.wall, 2),
                 "cpu": watch.figures(),
-                # CPU per posting, load-independent: this process (re-ranking and storing,
-                # the serial part) and the forked processes (ranking, the parallel part).
+                # CPU per posting, load-independent: this process (with 1 process, all the
+                # work; else it waits) and the forked processes (ranking and storing).
                 "parent_cpu_ms_per_posting": round((watch.own - build_cpu) / postings * 1000, 2),
                 "workers_cpu_ms_per_posting": round(watch.children / postings * 1000, 2),
                 "load_average": [round(x, 2) for x in os.getloadavg()],

@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from matching.services import proposals_recompute_all, recompute_processes
+from matching.services import (
+    proposals_recompute_all,
+    proposals_recompute_fan_out,
+    recompute_processes,
+)
 
 
 class Command(BaseCommand):
@@ -11,11 +15,24 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=None,
-            help="processes ranking postings (forked after the index is built once); "
-            "default: the CPUs available",
+            help="processes recomputing chunks of postings (forked after the index is built "
+            "once); default: the CPUs available",
+        )
+        parser.add_argument(
+            "--fan-out",
+            action="store_true",
+            help="enqueue one task per chunk of postings for the Celery workers of the "
+            "matching queue instead (each worker process builds its own index once)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["fan_out"]:
+            queued = proposals_recompute_fan_out()
+            self.stdout.write(
+                f"Proposals: {queued['postings']} postings in {queued['chunks']} chunk tasks "
+                f"enqueued, {queued['removed']} stale removed."
+            )
+            return
         processes = options["processes"] or recompute_processes()
         result = proposals_recompute_all(processes=max(1, int(processes)))  # type: ignore[call-overload]
         self.stdout.write(
