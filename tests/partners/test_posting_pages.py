@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Posting
+from partners.views.organisations import PAGE_SIZE
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,16 @@ def test_school_year_period_dates_are_dates(client, personas):
     client.force_login(personas.teacher)
     client.post(reverse("partners:posting_create"), school_issue())
     assert Posting.objects.get().starts_on == date(2027, 9, 1)
+
+
+def test_our_postings_come_a_page_at_a_time(client, personas):
+    for n in range(PAGE_SIZE + 3):
+        factories.make_posting(personas.company, title=f"下書き {n:02d}", publish=False)
+    client.force_login(personas.company_admin)
+    url = reverse("partners:posting_mine")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert first.count('name="contact"') == PAGE_SIZE
+    assert second.count('name="contact"') >= 3
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number: page 1

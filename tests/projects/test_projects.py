@@ -266,3 +266,29 @@ def test_milestones_due_soon_are_reminded_once(personas):
     assert reminders.filter(recipient=personas.teacher).count() == 1
     services.milestone_set_done(milestone=soon, actor=personas.teacher, done=True)
     assert services.milestones_remind_due() == 0
+
+
+def test_the_history_names_what_happened_newest_first_without_the_messages(client, personas):
+    from projects.selectors import HISTORY_LIMIT
+
+    project = _accepted_triad(personas)
+    services.milestone_add(
+        project=project, actor=personas.company_admin, title="中間発表", due_on=date(2027, 1, 15)
+    )
+    party = project.parties.get(organisation=personas.company)
+    for n in range(HISTORY_LIMIT + 5):
+        services.message_post(
+            project=project, author=personas.company_admin, party=party, body=f"連絡 {n}"
+        )
+    client.force_login(personas.company_admin)
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    history = html[html.index("<details>") : html.index("</details>")]
+    assert "project.message_posted" not in history and "project.formed" not in history
+    assert history.index("マイルストーン") < history.index("プロジェクト")  # newest first
+    for n in range(HISTORY_LIMIT + 10):
+        services.milestone_add(
+            project=project, actor=personas.company_admin, title=f"節目{n}", due_on=date(2027, 2, 2)
+        )
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    history = html[html.index("<details>") : html.index("</details>")]
+    assert history.count("<li>") == HISTORY_LIMIT
