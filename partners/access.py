@@ -11,6 +11,7 @@ Views use the `organisation_action` and `coordinator_required` decorators; templ
 against every action.
 """
 
+import contextlib
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
@@ -90,7 +91,9 @@ def memberships_of(user: User) -> list[Membership]:
 def memberships_forget(*users: User) -> None:
     """Drop the per-request copy after a service changed these users' memberships."""
     for user in users:
-        user.__dict__.pop("_membership_cache", None)
+        # `del`, not __dict__: request.user is a lazy proxy that forwards attribute access.
+        with contextlib.suppress(AttributeError):
+            del user._membership_cache
 
 
 def membership_for(user: User, organisation: Organisation) -> Membership | None:

@@ -190,3 +190,19 @@ def test_unknown_organisation_is_404_for_everyone(client, personas):
     client.force_login(personas.company_admin)
     assert client.get(reverse("partners:edit", args=[999_999])).status_code == 404
     assert client.get(reverse("partners:detail", args=[999_999])).status_code == 404
+
+
+def test_memberships_are_read_once_and_forgotten_after_a_change(
+    personas, django_assert_num_queries
+):
+    from django.utils.functional import SimpleLazyObject
+
+    from partners import access, services
+
+    user = SimpleLazyObject(lambda: personas.company_member)  # as request.user
+    with django_assert_num_queries(1):
+        assert access.membership_for(user, personas.company) is not None
+        assert access.membership_for(user, personas.company) is not None
+    membership = access.membership_for(user, personas.company)
+    services.membership_remove(membership=membership, actor=user)
+    assert access.membership_for(user, personas.company) is None
