@@ -112,6 +112,9 @@ def test_teacher_files_report_with_photo_and_case_study_goes_public(
     # Anyone, signed out, finds it in the public list, with the photo and links back.
     page.context.clear_cookies()
     page.goto(f"{url}{reverse('cases:list')}")
+    # The thumbnails load lazily, after the load event: let them finish, or following the
+    # card at once cancels them (net::ERR_ABORTED, which `traffic.failed` would report).
+    page.wait_for_load_state("networkidle")
     card = page.locator(f"a[href='{case.get_absolute_url()}']").first
     assert TITLE in card.inner_text()
     card.click()
