@@ -130,8 +130,8 @@ def _dump(environment: Any, **kwargs: Any) -> None:
 class Person(FastHttpUser):
     """One signed-in person of one load organisation.
 
-    FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator
-    shares the two CPUs with the server, and costs several times less per request this way.
+    FastHttpUser (geventhttpclient), the lighter of locust's clients: the load generator
+    shares the two CPUs with the server (measured: ≈ 0.9 ms of CPU a request).
     """
 
     wait_time = constant_throughput(USER_RATE) if USER_RATE > 0 else between(0, 0)

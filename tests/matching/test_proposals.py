@@ -1,6 +1,7 @@
 """Proposals in the product: computed when postings change, stored, shown only to the
 posting's organisation and coordinators, and requested by members."""
 
+import contextlib
 import time
 
 import pytest
@@ -287,15 +288,13 @@ def test_coordinator_sees_triads_in_region(client, personas, world):
     assert issue.title not in client.get(reverse("matching:triads")).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
-    """Through Redis and a real Celery worker (in a thread of this process)."""
+@contextlib.contextmanager
+def _real_worker():
+    """A real Celery worker (in a thread of this process) consuming Redis, tasks not eager."""
     from celery.contrib.testing.worker import start_worker
 
     from sankangaku.celery import app
 
-    settings.MATCHING_COMPUTE_ON_CHANGE = True
-    settings.MATCHING_DEBOUNCE_SECONDS = 0
     app.conf.task_always_eager = False
     try:
         with start_worker(
@@ -305,15 +304,23 @@ def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
             queues=["matching", "default"],
             shutdown_timeout=20,
         ):
-            issue = _issue(personas)
-            deadline = time.monotonic() + 30
-            while (
-                time.monotonic() < deadline
-                and not MatchProposal.objects.filter(posting=issue).exists()
-            ):
-                time.sleep(0.2)
+            yield
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
+    """Through Redis and a real Celery worker (in a thread of this process)."""
+    settings.MATCHING_COMPUTE_ON_CHANGE = True
+    settings.MATCHING_DEBOUNCE_SECONDS = 0
+    with _real_worker():
+        issue = _issue(personas)
+        deadline = time.monotonic() + 30
+        while (
+            time.monotonic() < deadline and not MatchProposal.objects.filter(posting=issue).exists()
+        ):
+            time.sleep(0.2)
     assert MatchProposal.objects.filter(posting=issue, kind="pair").exists()
 
 
@@ -321,31 +328,17 @@ def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
 def test_real_workers_recompute_the_fanned_out_chunks(personas, world, settings, monkeypatch):
     """The chunk tasks go through Redis to a real Celery worker (in a thread of this
     process) and store the rows of the single-process recompute."""
-    from celery.contrib.testing.worker import start_worker
-
-    from sankangaku.celery import app
-
     _issue(personas)
     monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
     services.proposals_recompute_all()
     whole = _stored()
     MatchProposal.objects.all().delete()
     services.index_forget()
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app,
-            pool="solo",
-            perform_ping_check=False,
-            queues=["matching", "default"],
-            shutdown_timeout=20,
-        ):
-            queued = services.proposals_recompute_fan_out()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and _stored() != whole:
-                time.sleep(0.3)
-    finally:
-        app.conf.task_always_eager = True
+    with _real_worker():
+        queued = services.proposals_recompute_fan_out()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _stored() != whole:
+            time.sleep(0.3)
     assert queued["chunks"] >= 2
     assert _stored() == whole
 
