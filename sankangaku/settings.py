@@ -261,6 +261,8 @@ COORDINATOR_SESSION_IDLE_TIMEOUT = env.int("COORDINATOR_SESSION_IDLE_TIMEOUT", d
 COORDINATOR_SESSION_ABSOLUTE_TIMEOUT = env.int(
     "COORDINATOR_SESSION_ABSOLUTE_TIMEOUT", default=60 * 60 * 8
 )
+# Read through the cache (one query less on every signed-in request); see the module.
+SESSION_ENGINE = "sankangaku.sessions"
 # Background polls that must not count as activity for the idle limit.
 SESSION_PASSIVE_VIEWS = ["notifications:badge"]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

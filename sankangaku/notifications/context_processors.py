@@ -1,15 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
+from . import services
 
 
 def unread_notifications(request) -> dict[str, object]:
-    """The header badge's count, queried only when a template shows it."""
+    """The header badge's count, read only when a template shows it (cached, see
+    services.unread_count)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        )
-    }
+    return {"unread_notifications": SimpleLazyObject(lambda: services.unread_count(user))}

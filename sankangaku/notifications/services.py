@@ -1,11 +1,13 @@
 """The one way to notify: `notify(...)` inside the business transaction (the outbox)."""
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -100,6 +102,7 @@ def notify(
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    _unread_changed([row.recipient_id for row in rows if row.recipient_id])
     keys = [row.idempotency_key for row in rows if row.email_state == EmailState.PENDING]
     if keys:
         transaction.on_commit(lambda: enqueue_pending(keys))
@@ -143,17 +146,62 @@ def enqueue(notification_id: int, countdown: float | None = None) -> bool:
 
 
 def notification_mark_read(*, user, notification_id: int) -> bool:
-    return bool(
-        Notification.objects.filter(
-            pk=notification_id, recipient=user, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+    changed = Notification.objects.filter(
+        pk=notification_id, recipient=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if changed:
+        _unread_changed([user.pk])
+    return bool(changed)
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if changed:
+        _unread_changed([user.pk])
+    return changed
+
+
+# --- The unread count ---------------------------------------------------------------------
+# The header badge shows it on every page and polls it every minute. Cached per user as
+# (version, count): a change stores a new version after its commit, so a count read before
+# the change can never be taken for the current one, even if it is stored after it. With
+# Redis away nothing is cached (sankangaku.cache); a change made then is seen at the latest
+# after UNREAD_SECONDS.
+UNREAD_SECONDS = 10 * 60
+_UNREAD_VERSION_SECONDS = 24 * 60 * 60
+
+
+def _unread_keys(user_id: int) -> tuple[str, str]:
+    return f"unread:version:{user_id}", f"unread:count:{user_id}"
+
+
+def unread_count(user) -> int:
+    """How many of `user`'s notifications are unread."""
+    version_key, count_key = _unread_keys(user.pk)
+    cached = cache.get_many([version_key, count_key])
+    version = cached.get(version_key)
+    entry = cached.get(count_key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cache.set(count_key, (version, count), UNREAD_SECONDS)
+    return count
+
+
+def _unread_changed(user_ids: Iterable[int]) -> None:
+    """New versions now (this transaction's own reads) and again after the commit (a count
+    read by another request in between saw the rows before the change)."""
+    keys = {_unread_keys(pk)[0] for pk in user_ids}
+    if not keys:
+        return
+
+    def bump() -> None:
+        cache.set_many(dict.fromkeys(keys, time.time_ns()), _UNREAD_VERSION_SECONDS)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 # --- Preferences and unsubscribe ------------------------------------------------------------

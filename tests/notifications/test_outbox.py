@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +18,14 @@ from sankangaku.notifications import delivery, digests
 from sankangaku.notifications.kinds import Channel, Kind
 from sankangaku.notifications.models import Digest, EmailState, Notification, Preference
 from sankangaku.notifications.preferences import channels_for
-from sankangaku.notifications.services import notify, unsubscribe_token
+from sankangaku.notifications.services import (
+    _unread_keys,
+    notification_mark_read,
+    notifications_mark_all_read,
+    notify,
+    unread_count,
+    unsubscribe_token,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +281,32 @@ def test_inbox_lists_only_ones_own_and_marks_read(client, personas):
     assert mine.read_at is not None
     badge = client.get(reverse("notifications:badge")).content.decode()
     assert 'class="badge"' not in badge
+
+
+def test_the_unread_count_is_cached_and_every_change_shows_at_once(
+    personas, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    user = personas.company_admin
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user, key="first")
+    with django_assert_num_queries(1):
+        assert unread_count(user) == 1
+    with django_assert_num_queries(0):
+        assert unread_count(user) == 1
+    # A count read before the next change but stored after it is never taken for current.
+    version_key, count_key = _unread_keys(user.pk)
+    version_before = cache.get(version_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user, key="second")
+    cache.set(count_key, (version_before, 1))
+    assert unread_count(user) == 2
+    first = Notification.objects.get(idempotency_key__startswith="first")
+    assert notification_mark_read(user=user, notification_id=first.pk)
+    assert unread_count(user) == 1
+    assert unread_count(personas.company_member) == 0
+    assert notifications_mark_all_read(user=user) == 1
+    assert unread_count(user) == 0
 
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client, personas):

@@ -5,7 +5,6 @@ visitor's language, with Retry-After and without technical details (QUALITY.md, 
 import psycopg
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from sankangaku.resilience import RETRY_AFTER_SECONDS, is_database_unavailable
+from sankangaku.sessions import SessionStore
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
