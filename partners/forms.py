@@ -7,6 +7,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sankangaku.forms import ReferenceChoiceField
+
 from . import identifiers
 from .models import (
     CallResponse,
@@ -328,11 +330,12 @@ class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
     )
-    prefecture = forms.ModelChoiceField(
+    prefecture = ReferenceChoiceField(
         label=_("Prefecture"),
         required=False,
         queryset=Prefecture.objects.all(),
         empty_label=_("All prefectures"),
+        reference_key="prefectures",
     )
     verified = forms.BooleanField(label=_("Verified only"), required=False)
 
@@ -577,18 +580,20 @@ class PostingFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
     )
-    prefecture = forms.ModelChoiceField(
+    prefecture = ReferenceChoiceField(
         label=_("Prefecture"),
         required=False,
         queryset=Prefecture.objects.all(),
         empty_label=_("All prefectures"),
+        reference_key="prefectures",
     )
-    theme = forms.ModelChoiceField(
+    theme = ReferenceChoiceField(
         label=_("Theme"),
         required=False,
         to_field_name="slug",
         queryset=Theme.objects.filter(is_active=True).order_by("kind", "position", "slug"),
         empty_label=_("All themes"),
+        reference_key="active-themes",
     )
     funding = forms.ChoiceField(
         label=_("Funding route"),

@@ -11,8 +11,11 @@ through TEMPLATES (TemplatesSetting), so templates/django/forms/ can still overr
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -104,3 +107,52 @@ def render_select(widget: dict[str, Any]) -> SafeString:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+# --- Reference data in choice fields -------------------------------------------------------
+# The filter forms on the busiest pages (search, directory) offer all 47 prefectures and every
+# theme: a query each on every page, for rows that change a few times a year (the admin).
+# Each process keeps its own copy for REFERENCE_SECONDS, so an admin's edit shows on every
+# page within that time. Only the options come from the copy: a submitted value is still
+# checked against the field's queryset.
+REFERENCE_SECONDS = 5 * 60
+_reference_rows: dict[str, tuple[float, list[Any]]] = {}
+
+
+def reference_forget() -> None:
+    """Drop every process-local copy (tests, after loading reference data)."""
+    _reference_rows.clear()
+
+
+class _ReferenceChoiceIterator(ModelChoiceIterator):
+    def rows(self) -> list[Any]:
+        key = self.field.reference_key
+        now = time.monotonic()
+        cached = _reference_rows.get(key)
+        if cached is None or now - cached[0] > REFERENCE_SECONDS:
+            cached = (now, list(self.queryset))
+            _reference_rows[key] = cached
+        return cached[1]
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.rows():
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self.rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.rows())
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over reference data, its options from a per-process copy.
+    `reference_key` names the copy: one per distinct queryset."""
+
+    iterator = _ReferenceChoiceIterator
+
+    def __init__(self, *args: Any, reference_key: str, **kwargs: Any) -> None:
+        self.reference_key = reference_key
+        super().__init__(*args, **kwargs)

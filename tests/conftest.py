@@ -24,8 +24,11 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MATCHING_COMPUTE_ON_CHANGE = False
     settings.MATCHING_INDEX_MAX_AGE = 0
     from matching.services import index_forget
+    from sankangaku.forms import reference_forget
 
     index_forget()
+    # Choice fields' per-process copies of reference data (sankangaku.forms).
+    reference_forget()
     # The cache is the test Redis: clear it so allauth's rate limits from one test do not
     # leak into the next.
     cache.clear()

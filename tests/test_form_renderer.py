@@ -11,6 +11,7 @@ from django.forms.renderers import TemplatesSetting
 import partners.forms
 import projects.forms
 import sankangaku.accounts.forms
+import sankangaku.forms
 from partners.models import Theme
 from sankangaku.forms import (
     INPUT_ONLY_TEMPLATES,
@@ -18,6 +19,7 @@ from sankangaku.forms import (
     LABEL_TEMPLATE,
     SELECT_TEMPLATE,
     FormRenderer,
+    reference_forget,
     render_select,
 )
 
@@ -102,3 +104,27 @@ def test_labels_and_values_are_escaped():
     )
     assert "<script>" not in html and "<i>" not in html
     assert "&lt;i&gt;" in html and 'name="n&quot;"' in html
+
+
+def test_reference_options_are_read_once_per_process_but_values_are_checked_live(
+    reference_data, django_assert_num_queries, monkeypatch
+):
+    reference_forget()
+    theme = Theme.objects.filter(is_active=True).order_by("kind", "position", "slug").first()
+    with django_assert_num_queries(2):  # prefectures, themes
+        first = str(partners.forms.PostingFilterForm()["prefecture"]) + str(
+            partners.forms.PostingFilterForm()["theme"]
+        )
+    with django_assert_num_queries(0):
+        again = str(partners.forms.PostingFilterForm()["prefecture"]) + str(
+            partners.forms.PostingFilterForm()["theme"]
+        )
+    assert again == first and f'value="{theme.slug}"' in again
+    # A theme switched off in the admin is refused at once, though still offered by the copy.
+    Theme.objects.filter(pk=theme.pk).update(is_active=False)
+    assert "theme" not in partners.forms.PostingFilterForm({"theme": theme.slug}).search_arguments()
+    assert f'value="{theme.slug}"' in str(partners.forms.PostingFilterForm()["theme"])
+    # ... and no longer offered once the copy is older than REFERENCE_SECONDS.
+    monkeypatch.setattr(sankangaku.forms, "REFERENCE_SECONDS", -1)
+    with django_assert_num_queries(1):
+        assert f'value="{theme.slug}"' not in str(partners.forms.PostingFilterForm()["theme"])
