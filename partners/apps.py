@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from .auth_backends import user_forget
+        from .models import Coordinator
+
+        # The signed-in user is cached with their coordinator row (partners.auth_backends).
+        def forget_user(sender, instance, **kwargs) -> None:
+            user_forget(instance.pk)
+
+        def forget_coordinator(sender, instance, **kwargs) -> None:
+            user_forget(instance.user_id)
+
+        user_model = get_user_model()
+        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(
+                forget_user, sender=user_model, weak=False, dispatch_uid=f"forget_user.{name}"
+            )
+            signal.connect(
+                forget_coordinator,
+                sender=Coordinator,
+                weak=False,
+                dispatch_uid=f"forget_coordinator.{name}",
+            )

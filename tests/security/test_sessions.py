@@ -145,3 +145,36 @@ def test_staff_signing_in_for_the_admin_is_asked_for_the_second_factor(client):
 def test_signed_in_non_staff_is_refused_the_admin_login(client):
     client.force_login(factories.UserFactory())
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+# --- The signed-in user is cached (partners.auth_backends) ----------------------------------
+
+
+def test_the_cached_user_follows_a_deactivation_at_the_next_request(
+    client, django_assert_num_queries
+):
+    user = factories.UserFactory()
+    client.force_login(user)
+    assert _signed_in(client)
+    with django_assert_num_queries(0):  # session and user both from the cache
+        client.get(reverse("notifications:badge"), HTTP_HX_REQUEST="true")
+    user.is_active = False
+    user.save()
+    assert not _signed_in(client)
+
+
+def test_the_cached_user_follows_their_coordinator_row_at_the_next_request(client):
+    user = factories.UserFactory()
+    client.force_login(user)
+    queue = reverse("partners:posting_review_queue")
+    assert client.get(queue).status_code == 404
+    coordinator = factories.CoordinatorFactory(user=user)
+    assert client.get(queue).status_code == 200
+    coordinator.is_active = False
+    coordinator.save()
+    assert client.get(queue).status_code == 404
+    coordinator.is_active = True
+    coordinator.save()
+    assert client.get(queue).status_code == 200
+    coordinator.delete()
+    assert client.get(queue).status_code == 404
