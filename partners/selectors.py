@@ -492,7 +492,12 @@ def posting_similar(
         for word in words[:10]:
             condition |= Q(search_tokens__contains=word)
         postings = postings.filter(condition).order_by("-published_at")
-    candidates = list(postings.select_related("organisation")[: limit * 4])
+    # Only what the check below and the list show (the rows' other text is long).
+    candidates = list(
+        postings.select_related("organisation").only(
+            "pk", "title", "search_tokens", "organisation__name"
+        )[: limit * 4]
+    )
     # Keep only real look-alikes: at least a third of this text's words are shared.
     wanted = set(words)
     similar = [
