@@ -19,7 +19,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -69,31 +71,55 @@ ROLE_CAPABILITIES: dict[str, frozenset[Action]] = {
 COORDINATOR_CAPABILITIES = frozenset({Action.VIEW, Action.VIEW_MEMBERS, Action.VERIFY})
 
 
+MEMBERSHIPS_SECONDS = 5 * 60
+
+
+def _memberships_key(user_id: int) -> str:
+    return f"auth:memberships:{user_id}"
+
+
 def memberships_of(user: User) -> list[Membership]:
     """All of the user's memberships with their organisations, by organisation name.
 
     Read once per user object, i.e. once per request (the header, the permission checks and
-    the views all ask): people belong to a handful of organisations.
+    the views all ask): people belong to a handful of organisations. Between requests the
+    list is kept in the cache for MEMBERSHIPS_SECONDS; every save or delete of a membership
+    or an organisation drops its members' copies (`memberships_forget`, connected in
+    partners.apps), so a removed member loses access at their next request.
     """
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation")
-            .order_by("organisation__name", "organisation_id")
-        )
+        key = _memberships_key(user.pk)
+        cached = cache.get(key)
+        if cached is None:
+            cached = list(
+                Membership.objects.filter(user=user)
+                .select_related("organisation")
+                .order_by("organisation__name", "organisation_id")
+            )
+            cache.set(key, cached, MEMBERSHIPS_SECONDS)
         user._membership_cache = cached
     return cached
 
 
-def memberships_forget(*users: User) -> None:
-    """Drop the per-request copy after a service changed these users' memberships."""
+def memberships_forget(*users: User | int) -> None:
+    """Drop the copies of these users' memberships (users or their keys) after a change:
+    the per-request one at once, the cached one now and again after the commit (a request
+    in between could have stored the rows as they were before the change)."""
+    keys = []
     for user in users:
+        if isinstance(user, int):
+            keys.append(_memberships_key(user))
+            continue
+        keys.append(_memberships_key(user.pk))
         # `del`, not __dict__: request.user is a lazy proxy that forwards attribute access.
         with contextlib.suppress(AttributeError):
             del user._membership_cache
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def membership_for(user: User, organisation: Organisation) -> Membership | None:

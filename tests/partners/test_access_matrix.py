@@ -206,3 +206,26 @@ def test_memberships_are_read_once_and_forgotten_after_a_change(
     membership = access.membership_for(user, personas.company)
     services.membership_remove(membership=membership, actor=user)
     assert access.membership_for(user, personas.company) is None
+
+
+def test_cached_memberships_follow_every_change_at_the_next_request(client, personas):
+    """Memberships are kept in the cache between requests (partners.access.memberships_of):
+    a removal, a role change or a renamed organisation shows at the very next request,
+    whichever way the row was changed."""
+    from partners.models import Membership
+
+    client.force_login(personas.company_member)
+    edit = reverse("partners:edit", args=[personas.company.pk])
+    detail = reverse("partners:detail", args=[personas.company.pk])
+    assert client.get(edit).status_code == 403  # a member sees, an admin edits
+    membership = Membership.objects.get(user=personas.company_member, organisation=personas.company)
+    membership.role = "admin"
+    membership.save()
+    assert client.get(edit).status_code == 200
+    personas.company.name = "改名後株式会社"
+    personas.company.save()
+    assert "改名後株式会社" in client.get(reverse("partners:dashboard")).content.decode()
+    membership.delete()
+    assert client.get(edit).status_code == 404  # outsiders are not told what exists
+    assert "改名後株式会社" not in client.get(reverse("partners:dashboard")).content.decode()
+    assert client.get(detail).status_code == 200  # an outsider may still see the profile
