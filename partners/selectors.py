@@ -396,8 +396,11 @@ def posting_search(
 
 
 def posting_list_for_organisation(*, organisation: Organisation) -> QuerySet[Posting]:
-    """Every posting of an organisation, for its members."""
-    return organisation.postings.select_related("contact").order_by("status", "-updated_at", "-pk")
+    """Every posting of an organisation, for its members: what "Our postings" lists (a
+    row's title, state, freshness and contact person), not the long texts."""
+    return organisation.postings.only(
+        "pk", "organisation", "title", "status", "expires_on", "contact", "updated_at"
+    ).order_by("status", "-updated_at", "-pk")
 
 
 def posting_public_list_for_organisation(

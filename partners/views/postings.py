@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -247,18 +249,32 @@ def posting_mine(request: HttpRequest) -> HttpResponse:
     # Paged like every other list: an organisation with hundreds of postings got one page
     # with a contact picker per row (hundreds of ms to render).
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
-    contact_form = ContactForm(organisation=organisation)
+    # Every row has a contact picker of the same members: read them once, and write each
+    # picker's options once per selected person, not once per row.
+    field = ContactForm(organisation=organisation).fields["contact"]
+    members = [(user.pk, field.label_from_instance(user)) for user in field.queryset]
+    pickers: dict[int | None, SafeString] = {}
+    for posting in page.object_list:
+        if posting.contact_id not in pickers:
+            pickers[posting.contact_id] = _contact_options(members, posting.contact_id)
+        posting.contact_options = pickers[posting.contact_id]
     return render(
         request,
         "partners/posting_mine.html",
-        {
-            "organisation": organisation,
-            "page_obj": page,
-            "contact_form": contact_form,
-            # Every row has a contact picker: read the members once, not once per row.
-            "contact_choices": [c for c in contact_form.fields["contact"].choices if c[0]],
-        },
+        {"organisation": organisation, "page_obj": page},
     )
+
+
+def _contact_options(members: list[tuple[int, str]], selected: int | None) -> SafeString:
+    """The <option>s of one row's contact picker: "nobody" first while there is none."""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if pk == selected else "", label) for pk, label in members),  # noqa: S308
+    )
+    if selected is None:
+        return format_html('<option value="">{}</option>{}', _("Nobody — choose"), options)
+    return options
 
 
 @require_GET

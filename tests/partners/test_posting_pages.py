@@ -219,3 +219,25 @@ def test_our_postings_come_a_page_at_a_time(client, personas):
     assert second.count('name="contact"') >= 3
     assert 'rel="next"' in first and 'rel="prev"' in second
     assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number: page 1
+
+
+def test_each_contact_picker_selects_its_postings_contact(client, personas):
+    from partners.models import Posting
+
+    named = factories.make_posting(personas.company, title="担当あり", publish=False)
+    nobody = factories.make_posting(personas.company, title="担当なし", publish=False)
+    Posting.objects.filter(pk=named.pk).update(contact=personas.company_member)
+    Posting.objects.filter(pk=nobody.pk).update(contact=None)
+    client.force_login(personas.company_admin)
+    page = client.get(reverse("partners:posting_mine")).content.decode()
+
+    def picker(posting):
+        start = page.index(f'id="contact-{posting.pk}"')
+        return page[start : page.index("</select>", start)]
+
+    member, admin = personas.company_member, personas.company_admin
+    assert f'<option value="{member.pk}" selected>{member.display_name}</option>' in picker(named)
+    assert f'<option value="{admin.pk}">' in picker(named)
+    assert 'value=""' not in picker(named)
+    assert picker(nobody).split(">", 1)[1].startswith('<option value="">')
+    assert " selected" not in picker(nobody)
