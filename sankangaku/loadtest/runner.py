@@ -430,6 +430,17 @@ def writes_check(writes: list[dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def empty_redis(redis_url: str) -> None:
+    """Empty the run's Redis database (its cache and broker) before the servers start.
+
+    The data set is built afresh in a database of the same name each run, with the same
+    keys: what an earlier run cached by key (signed-in users, memberships, unread counts)
+    would otherwise be taken for this run's rows."""
+    import redis
+
+    redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5).flushdb()
+
+
 def worker_queue_backlog(redis_url: str) -> dict[str, int] | None:
     """Messages still waiting in the worker's queues (Redis lists) after the run."""
     try:

@@ -13,7 +13,8 @@ It never touches the configured database's data nor a shared server's uptime:
    --postings postings, proposals by the matching engine, a project per three organisations
    with --messages messages and the notifications they cause, and one session per person;
 3. collectstatic, then a Celery worker (prefork, concurrency 2, all queues, Redis --redis-url,
-   default db 5) and gunicorn (sync workers, --workers, persistent connections as settings
+   default db 5, emptied first: cached rows of an earlier run's data set would be taken for
+   this one's) and gunicorn (sync workers, --workers, persistent connections as settings
    do) on 127.0.0.1 and a free port, both with production-like settings (DEBUG=0, a throw-away
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0 for plain HTTP);
 4. locust, headless, --users people at most --user-rate requests/s each, for --warmup +
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--redis-url",
             default="redis://127.0.0.1:6379/5",
-            help="broker and cache of the run (redis://127.0.0.1:6379/5)",
+            help="broker and cache of the run, emptied at its start (redis://127.0.0.1:6379/5)",
         )
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--keep", action="store_true", help="keep the scratch database")
@@ -208,6 +209,7 @@ class Command(BaseCommand):
         self.plan.update(runner.server_cookie_names(env))
         plan_path.write_text(json.dumps(self.plan, ensure_ascii=False))
         runner.collectstatic(env, workdir / "collectstatic.log")
+        runner.empty_redis(options["redis_url"])
         worker_log, gunicorn_log = workdir / "worker.log", workdir / "gunicorn.log"
         worker = stack.enter_context(
             runner.process(
