@@ -20,11 +20,14 @@ def _party_users(party: ProjectParty) -> list[User]:
     return organisation_admins(party.organisation_id)
 
 
-def _users_by_party(project: Project) -> list[tuple[ProjectParty, list[User]]]:
+def _users_by_party(
+    project: Project, *, parties: list[ProjectParty] | None = None
+) -> list[tuple[ProjectParty, list[User]]]:
     """Each party with its contact, or its administrators while it has none: two queries
     for the whole project (parties, then the administrators of every party without a
-    contact), not one per party."""
-    parties = list(project.parties.select_related("contact"))
+    contact), not one per party. `parties` (with their contacts) saves the first."""
+    if parties is None:
+        parties = list(project.parties.select_related("contact"))
     without_contact = {party.organisation_id for party in parties if not party.contact_id}
     admins: dict[int, list[User]] = defaultdict(list)
     if without_contact:
@@ -43,14 +46,29 @@ def _everyone(project: Project, *, except_user=None) -> list[User]:
     return [user for user in users if except_user is None or user.pk != except_user.pk]
 
 
-def _payload(subject: Project, **extra) -> dict:
+def _payload(subject: Project, *, parties: list[ProjectParty] | None = None, **extra) -> dict:
+    if parties is None:
+        parties = list(subject.parties.select_related("organisation"))
     return {
         "title": subject.title,
-        "organisations": [
-            p.organisation.name for p in subject.parties.select_related("organisation")
-        ],
+        "organisations": [p.organisation.name for p in parties],
         **extra,
     }
+
+
+def _loaded_parties(project: Project) -> list[ProjectParty] | None:
+    """The parties as access.get_project_for prefetched them (with organisations and
+    contacts), or None when this copy of the project has none loaded. Only for notices
+    sent by services that do not change the parties (a stale list would be wrong)."""
+    if "parties" not in getattr(project, "_prefetched_objects_cache", {}):
+        return None
+    parties = list(project.parties.all())
+    loaded = all(
+        ProjectParty.organisation.is_cached(p)
+        and (not p.contact_id or ProjectParty.contact.is_cached(p))
+        for p in parties
+    )
+    return parties if loaded else None
 
 
 def _group(project: Project) -> tuple[str, str]:
@@ -154,18 +172,22 @@ def message_posted(message, *, mentioned: list[User]) -> None:
     }
     author = message.author.display_name if message.author_id else ""
     excerpt = message.body[:200]
+    # Posting a message changes no party: the request's copy of them saves two queries.
+    parties = _loaded_parties(project)
     if mentioned:
         notify(
             Kind.MESSAGE,
             key=f"message-mention:{message.pk}",
             users=mentioned,
-            payload=_payload(project, mention=True, author=author, excerpt=excerpt),
+            payload=_payload(
+                project, parties=parties, mention=True, author=author, excerpt=excerpt
+            ),
             **common,
         )
     skip = {author_id, *(user.pk for user in mentioned)}
     others = [
         user
-        for party, people in _users_by_party(project)
+        for party, people in _users_by_party(project, parties=parties)
         if party.pk != message.party_id
         for user in people
         if user.pk not in skip
@@ -174,7 +196,7 @@ def message_posted(message, *, mentioned: list[User]) -> None:
         Kind.MESSAGE,
         key=f"message:{message.pk}",
         users=others,
-        payload=_payload(project, mention=False, author=author, excerpt=excerpt),
+        payload=_payload(project, parties=parties, mention=False, author=author, excerpt=excerpt),
         **common,
     )
 

@@ -1,6 +1,7 @@
 """Reads for projects. Querysets start from what the user may see (partners.access)."""
 
-from typing import Any
+from collections import defaultdict
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -12,14 +13,83 @@ from sankangaku.accounts.models import User
 from .models import CaseStudy, Project, ProjectMessage, ReportPhoto
 
 
+class ThreadMessage(NamedTuple):
+    """What a message's entry in the thread shows, and nothing else: its rendered HTML is
+    cached under a digest of these values (projects.thread)."""
+
+    pk: int
+    project_id: int
+    author_name: str  # "" once the author is gone (or nameless): "Former member"
+    organisation_name: str | None  # None: written for no party
+    body: str
+    is_progress_note: bool
+    created_at: Any
+    attachment: str  # the stored name; "" without one
+    attachment_name: str
+    mentioned: tuple[str, ...] = ()
+
+
 def message_list_for(*, project: Project, progress_only: bool = False) -> QuerySet[ProjectMessage]:
-    """The thread of a project the caller already may view (access.get_project_for)."""
-    messages = project.messages.select_related("author", "party__organisation").prefetch_related(
-        "mentions"
-    )
+    """The thread of a project the caller already may view (access.get_project_for), newest
+    first: page it (its count joins nothing), then give a page to `thread_messages`."""
+    messages = project.messages.all()
     if progress_only:
         messages = messages.filter(is_progress_note=True)
     return messages
+
+
+def thread_messages(messages: QuerySet[ProjectMessage]) -> list[ThreadMessage]:
+    """A page of `message_list_for` as plain rows (no model instances), with the names of
+    the people each message notified, in the order they were added: two queries."""
+    rows = list(
+        messages.values_list(
+            "pk",
+            "project_id",
+            "author__display_name",
+            "party_id",
+            "party__organisation__name",
+            "body",
+            "is_progress_note",
+            "created_at",
+            "attachment",
+            "attachment_name",
+        )
+    )
+    through = ProjectMessage.mentions.through
+    mentioned: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        for message_id, name in (
+            through.objects.filter(projectmessage_id__in=[row[0] for row in rows])
+            .order_by("pk")
+            .values_list("projectmessage_id", "user__display_name")
+        ):
+            mentioned[message_id].append(name)
+    return [
+        ThreadMessage(
+            pk=pk,
+            project_id=project_id,
+            author_name=author_name or "",
+            organisation_name=organisation_name if party_id is not None else None,
+            body=body,
+            is_progress_note=is_progress_note,
+            created_at=created_at,
+            attachment=attachment or "",
+            attachment_name=attachment_name,
+            mentioned=tuple(mentioned.get(pk, ())),
+        )
+        for (
+            pk,
+            project_id,
+            author_name,
+            party_id,
+            organisation_name,
+            body,
+            is_progress_note,
+            created_at,
+            attachment,
+            attachment_name,
+        ) in rows
+    ]
 
 
 # What the project page's history says for each audit action (services._audit).
@@ -48,18 +118,26 @@ HISTORY_HIDDEN = ("message_posted",)
 HISTORY_LIMIT = 30
 
 
-def history_for(*, project: Project) -> list[AuditEvent]:
-    """The latest HISTORY_LIMIT events of a project, newest first, each with `label`."""
-    events = list(
+class HistoryEntry(NamedTuple):
+    created_at: Any
+    actor_name: str | None  # None: the system
+    label: str
+
+
+def history_for(*, project: Project) -> list[HistoryEntry]:
+    """The latest HISTORY_LIMIT events of a project, newest first, as plain rows: what the
+    page shows of them and no more (no model instances, not the events' data)."""
+    rows = (
         AuditEvent.objects.filter(action__startswith="project.", data__project=project.pk)
         .exclude(action__in=[f"project.{action}" for action in HISTORY_HIDDEN])
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:HISTORY_LIMIT]
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", "actor__display_name", "action")[:HISTORY_LIMIT]
     )
-    for event in events:
-        code = event.action.removeprefix("project.")
-        event.label = HISTORY_LABELS.get(code, code)
-    return events
+    entries = []
+    for created_at, actor_name, action in rows:
+        code = action.removeprefix("project.")
+        entries.append(HistoryEntry(created_at, actor_name, HISTORY_LABELS.get(code, code)))
+    return entries
 
 
 def project_people(*, project: Project) -> QuerySet[User]:

@@ -154,13 +154,29 @@ def readiness(project: Project) -> dict[str, Any]:
             "party_id", flat=True
         )
     )
-    unsigned = [
-        party for party in project.parties.select_related("organisation") if party.pk not in signed
-    ]
-    checklist_missing = False
-    if project.involves_minors:
-        checklist = SafetyChecklist.objects.filter(project=project).first()
-        checklist_missing = checklist is None or not checklist.complete
+    checklist = (
+        SafetyChecklist.objects.filter(project=project).first() if project.involves_minors else None
+    )
+    return readiness_of(
+        project=project,
+        parties=list(project.parties.select_related("organisation")),
+        signed_party_ids=signed,
+        checklist=checklist,
+    )
+
+
+def readiness_of(
+    *,
+    project: Project,
+    parties: list[ProjectParty],
+    signed_party_ids: set[int],
+    checklist: SafetyChecklist | None,
+) -> dict[str, Any]:
+    """`readiness` from rows the caller has already loaded (the project page has them all):
+    the parties (with organisations), the ids of those that signed the current version, and
+    the checklist (None if there is none)."""
+    unsigned = [party for party in parties if party.pk not in signed_party_ids]
+    checklist_missing = project.involves_minors and (checklist is None or not checklist.complete)
     return {
         "unsigned": unsigned,
         "checklist_missing": checklist_missing,
@@ -378,7 +394,9 @@ def message_post(
         message.attachment_name = attachment.download_name
         message.attachment_type = attachment.content_type
     try:
-        message.full_clean(exclude=["attachment", "mentions"])
+        # project, author and party are instances the caller loaded (the database's
+        # foreign keys still hold): checking that they exist cost three queries.
+        message.full_clean(exclude=["attachment", "mentions", "project", "author", "party"])
         message.save()
     except Exception:
         # Django has no on-rollback hook; at least the failures raised here leave no file.
@@ -387,7 +405,8 @@ def message_post(
             message.attachment.storage.delete(message.attachment.name)
         raise
     if mentions:
-        message.mentions.set(mentions)
+        # add(), not set(): the message is new, so there is nothing to read and remove.
+        message.mentions.add(*mentions)
     _audit(
         project,
         actor=author,

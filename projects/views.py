@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partners import access, uploads
 from partners.access import ProjectAction
 
-from . import attachments, calendar, selectors, services
+from . import attachments, calendar, selectors, services, thread
 from .forms import (
     AgreementForm,
     CancelForm,
@@ -90,13 +90,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
+    """What the project page shows. The parties, their organisations and contacts and the
+    agreement come with the project (access.get_project_for); everything else is read with
+    only the columns the page shows, and only when the page shows it."""
     capabilities = access.project_capabilities_for(request.user, project)
     agreement = project.agreement
     signed = {
         s.party_id: s
-        for s in AgreementSignoff.objects.filter(
-            agreement=agreement, version=agreement.version
-        ).select_related("signed_by")
+        for s in AgreementSignoff.objects.filter(agreement=agreement, version=agreement.version)
+        .select_related("signed_by")
+        .only("party_id", "signed_at", "signed_by__display_name")
     }
     my_admin_parties = access.user_party_ids(request.user, project, admin=True)
     parties = list(project.parties.all())
@@ -114,23 +117,38 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         )
     checklist = getattr(project, "checklist", None) if project.involves_minors else None
     my_parties = set(access.user_party_ids(request.user, project))
-    reports = {
-        report.party_id: report
-        for report in CompletionReport.objects.filter(party__project=project).prefetch_related(
-            "sdgs", "photos"
-        )
-    }
+    show_reports = project.state in services.REPORT_STATES
+    # Reports and the case study are shown only from `active` on.
+    reports = (
+        {
+            report.party_id: report
+            for report in CompletionReport.objects.filter(party__project=project).prefetch_related(
+                "sdgs", "photos"
+            )
+        }
+        if show_reports
+        else {}
+    )
     for party in parties:
         party.completion_report = reports.get(party.pk)
-        party.can_report = party.pk in my_parties and project.state in services.REPORT_STATES
+        party.can_report = party.pk in my_parties and show_reports
     return {
-        "case_study": CaseStudy.objects.filter(project=project, is_published=True).first(),
+        "case_study": CaseStudy.objects.filter(project=project, is_published=True)
+        .only("pk")
+        .first()
+        if show_reports
+        else None,
         "message_count": project.messages.count(),
-        "show_reports": project.state in services.REPORT_STATES,
+        "show_reports": show_reports,
         "project": project,
         "parties": parties,
         "agreement": agreement,
-        "readiness": services.readiness(project) if project.state == ProjectState.FORMING else None,
+        # From the rows read above (readiness() would read them again).
+        "readiness": services.readiness_of(
+            project=project, parties=parties, signed_party_ids=set(signed), checklist=checklist
+        )
+        if project.state == ProjectState.FORMING
+        else None,
         "checklist": checklist,
         "checklist_form": forms.get("checklist_form")
         or (ChecklistForm(instance=checklist) if checklist else None),
@@ -140,11 +158,22 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "invite_form": forms.get("invite_form") or InviteForm(),
         "can_invite": ProjectAction.INVITE in capabilities
         and project.state in (ProjectState.FORMING, ProjectState.ACTIVE),
-        "invitations": project.invitations.select_related("organisation"),
+        # `project` too: the related manager sets it on each row from its id.
+        "invitations": project.invitations.select_related("organisation").only(
+            "project", "status", "created_at", "organisation__name"
+        ),
         # One query for every party's memos (was one per party), in the parties' order.
         "handovers": list(
             HandoverMemo.objects.filter(party__project=project)
-            .select_related("party__organisation", "new_contact", "previous_contact", "written_by")
+            .select_related("party__organisation", "new_contact", "previous_contact")
+            .only(
+                "party_id",
+                "memo",
+                "created_at",
+                "party__organisation__name",
+                "new_contact__display_name",
+                "previous_contact__display_name",
+            )
             .order_by("party_id", "-created_at")
         ),
         "can_edit": ProjectAction.EDIT in capabilities
@@ -387,7 +416,8 @@ def _message_list(
             services.message_post(
                 project=project,
                 author=request.user,
-                party=ProjectParty.objects.get(pk=party_ids[0]),
+                # The party as access.get_project_for loaded it (organisation, contact).
+                party=next(p for p in project.parties.all() if p.pk == party_ids[0]),
                 body=form.cleaned_data["body"],
                 is_progress_note=form.cleaned_data["is_progress_note"],
                 attachment=form.cleaned_data["attachment"],
@@ -413,11 +443,13 @@ def _thread(
     """The thread page, or its `message-thread` region for htmx. Form errors come back with
     status 200 so htmx swaps them in."""
     progress_only = request.GET.get("filter") == "progress"
-    thread = selectors.message_list_for(project=project, progress_only=progress_only)
+    listed = selectors.message_list_for(project=project, progress_only=progress_only)
+    page = Paginator(listed, 30).get_page(request.GET.get("page"))
     capabilities = access.project_capabilities_for(request.user, project)
     context = {
         "project": project,
-        "page_obj": Paginator(thread, 30).get_page(request.GET.get("page")),
+        "page_obj": page,  # for the pagination links; the messages come as HTML
+        "thread_items": thread.message_items(selectors.thread_messages(page.object_list)),
         "form": form,
         "upload_errors": upload_errors,
         "progress_only": progress_only,

@@ -90,11 +90,11 @@ PAGES = [
         "organisations.anonymous",
         None,
         _u("partners:list"),
-        6,
+        5,
         why=(
-            "paginator count, prefecture choices of the filter form, the page's keys, the cards' "
-            "versions (partners.cards); cache cold: the organisations (prefecture, location, stats "
-            "joined), themes"
+            "paginator count, the page's keys, the cards' versions (partners.cards); cache cold: "
+            "the organisations (prefecture, location, stats joined), themes. The filter form's "
+            "prefectures are read once per process (sankangaku.forms.ReferenceChoiceField)"
         ),
     ),
     Page(
@@ -110,7 +110,7 @@ PAGES = [
         "organisations.company_admin",
         "company_admin",
         _u("partners:list"),
-        10,
+        9,
         why="session, user, header memberships, unread badge; then as anonymous",
     ),
     Page(
@@ -169,10 +169,11 @@ PAGES = [
         "postings.anonymous",
         None,
         _u("partners:posting_list"),
-        6,
+        4,
         why=(
-            "the ordered keys, the page (organisation, prefecture, location joined), themes, theme "
-            "and prefecture choices; the card versions (partners.cards)"
+            "the ordered keys, the page (organisation, prefecture, location joined), themes; the "
+            "card versions (partners.cards). The filter form's themes and prefectures are read "
+            "once per process (sankangaku.forms.ReferenceChoiceField)"
         ),
     ),
     Page(
@@ -199,7 +200,7 @@ PAGES = [
         "postings.company_admin",
         "company_admin",
         _u("partners:posting_list"),
-        10,
+        8,
         why=(
             "session, user+coordinator, header memberships, unread badge; then as anonymous; the "
             "card versions (partners.cards)"
@@ -229,12 +230,13 @@ PAGES = [
         "posting_detail.company_admin",
         "company_admin",
         _u("partners:posting_detail", lambda w: w.company_posting.pk),
-        12,
+        13,
         why=(
             "session, user+coordinator, the user's memberships (once a request), unread badge, the "
-            "posting (organisation joined), pair and triad suggestions (partners joined), decline "
-            "reasons, themes, the organisation's card (partners.cards: its version; cache cold: the"
-            " organisation with places and stats, its themes)"
+            "posting (organisation and places joined), its contact person (editors only), pair and "
+            "triad suggestions (partners joined), decline reasons, themes, the organisation's card "
+            "(partners.cards: its version; cache cold: the organisation with places and stats, its "
+            "themes)"
         ),
     ),
     Page(
@@ -352,12 +354,13 @@ PAGES = [
         "project_detail.company_admin",
         "company_admin",
         _u("projects:detail", lambda w: w.project.pk),
-        22,
+        15,
         why=(
             "session, user+coordinator, header memberships, unread badge, the project, parties with"
-            " organisations and contacts, sign-offs, checklist, reports with SDGs and photos, case "
-            "study, message count, readiness (sign-offs, parties, checklist again), hand-over memos"
-            " (one query for all parties), milestones, invitations, history"
+            " organisations and contacts, sign-offs (signers joined), checklist, message count, "
+            "hand-over memos (one query for all parties), milestones, invitations, history. The "
+            "project is forming: readiness comes from the rows above, and reports and the case "
+            "study are read only from `active` on (where they are shown)"
         ),
     ),
     Page(
@@ -377,8 +380,9 @@ PAGES = [
         12,
         why=(
             "session, user+coordinator, header memberships, unread badge, the project, parties, "
-            "organisations, contacts, count, the mention field's people, the page (author, party, "
-            "organisation joined), mentions"
+            "organisations, contacts, count, the page as rows (author's and organisation's names "
+            "joined), the mentioned people's names, the mention field's people (no server-side "
+            "cursor); the messages' HTML is cached (projects.thread) but the key reads them all"
         ),
     ),
     Page(
@@ -527,7 +531,7 @@ PAGES = [
         "message_post.htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        34,
+        26,
         htmx=True,
         post=lambda w: {
             "body": "みなさん、よろしくお願いします。",
@@ -535,10 +539,11 @@ PAGES = [
         },
         why=(
             "session, user+coordinator, the project with parties, organisations, contacts, "
-            "memberships, people (mention field), the author's party; savepoint, the message, its "
-            "mentions, audit; notify() the mentioned people, then the other parties' contacts and "
-            "the administrators of parties without one (one query for all of them): 4 queries each "
-            "call; then the thread (count, people, page, mentions)"
+            "memberships, people (mention field); savepoint, the message, its mentions (one "
+            "insert), audit; notify() the mentioned people, then the other parties' contacts "
+            "and the administrators of parties without one (one query for all of them; the "
+            "parties as the request loaded them): 4 queries each call; then the thread (count, "
+            "page, mentions, people)"
         ),
     ),
 ]
