@@ -37,3 +37,15 @@ def test_a_live_redis_still_works(settings):
 
     cache.set("resilient-check", 41)
     assert cache.incr("resilient-check") == 42
+
+
+def test_one_redis_client_per_connection_pool_serves_every_call(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL)")
+    cache = ResilientRedisCache(settings.REDIS_URL, {})
+    client = cache._cache.get_client("k", write=True)
+    assert cache._cache.get_client("other") is client  # not one redis.Redis per call
+    cache.set("reuse-check", {"a": 1}, 30)
+    assert cache.get("reuse-check") == {"a": 1}
+    assert cache.get_many(["reuse-check", "missing"]) == {"reuse-check": {"a": 1}}
+    cache.delete("reuse-check")
