@@ -9,9 +9,12 @@ so whoever changed the page sees what was added.
 How a count is taken: a first request warms what a process keeps (content types, the
 session's idle stamp, the search's word statistics); then the cache (Redis) is cleared and
 the page is requested again. Counts are therefore "cold cache": pages that cache (the
-coordinators' dashboard) show the queries they run when the cache is empty. Sessions live in
-the database, so the signed-in pages' counts include reading the session and the user
-("user+coordinator": the user with their coordinator row joined, partners.auth_backends).
+coordinators' dashboard) show the queries they run when the cache is empty. Sessions, users
+and memberships are read through that cache, so the signed-in pages' counts include reading
+the session and the user ("user+coordinator": the user with their coordinator row joined,
+partners.auth_backends) from the database; warm, a request skips them. Reference data in
+filter forms (sankangaku.forms.ReferenceChoiceField) is kept per process, so it is not
+counted.
 Each case's `why` lists its queries; `QUERY_COUNTS_PRINT=1 pytest -s tests/test_query_counts.py`
 prints every case's queries.
 
