@@ -21,6 +21,7 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
+from django.db import transaction
 
 USER_SECONDS = 5 * 60
 
@@ -32,8 +33,6 @@ def _key(user_id) -> str:
 def user_forget(user_id) -> None:
     """Drop the cached copy of this user, now and again after the commit (a request in
     between could have stored the row as it was before the change)."""
-    from django.db import transaction
-
     key = _key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
