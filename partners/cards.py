@@ -49,12 +49,17 @@ def _stamp(moment: datetime | None) -> str:
 def _cards(
     kind: str,
     template: str,
-    versions: dict[int, tuple[datetime | None, ...]],
-    order: list[int],
+    pks: Iterable[int],
+    versions: Iterable[tuple[Any, ...]],
     load: Callable[[list[int]], list[Any]],
 ) -> list[SafeString]:
-    """Cards for `order` (keys without a version are left out): from the cache, or loaded
-    with `load` (objects in any order, each passed to the template as `kind`) and rendered."""
+    """Cards for `pks`, in this order: from the cache, or loaded with `load` (objects in any
+    order, each passed to the template as `kind`) and rendered. `versions` yields
+    (pk, *stamps) for the keys that still exist (the others are left out); it is only read
+    when there are keys (a lazy queryset: one query)."""
+    order = list(pks)
+    if not order:
+        return []
     prefix = ":".join(
         (
             f"card:{kind}",
@@ -65,7 +70,7 @@ def _cards(
     )
     keys = {
         pk: ":".join((prefix, str(pk), *(_stamp(moment) for moment in stamps)))
-        for pk, stamps in versions.items()
+        for pk, *stamps in versions
     }
     html = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in html]
@@ -83,33 +88,23 @@ def posting_cards(pks: Iterable[int]) -> list[SafeString]:
     out). Queries: one for the versions; for cards not in the cache, the two of
     selectors.posting_card_list."""
     order = list(pks)
-    if not order:
-        return []
-    versions = {
-        pk: (updated, organisation_updated)
-        for pk, updated, organisation_updated in Posting.objects.filter(pk__in=order).values_list(
-            "pk", "updated_at", "organisation__updated_at"
-        )
-    }
-    return _cards("posting", POSTING_CARD_TEMPLATE, versions, order, selectors.posting_card_list)
+    versions = Posting.objects.filter(pk__in=order).values_list(
+        "pk", "updated_at", "organisation__updated_at"
+    )
+    return _cards("posting", POSTING_CARD_TEMPLATE, order, versions, selectors.posting_card_list)
 
 
 def organisation_cards(pks: Iterable[int]) -> list[SafeString]:
     """The cards of these organisations, in this order. Queries: one for the versions; for
     cards not in the cache, the two of selectors.organisation_card_list."""
     order = list(pks)
-    if not order:
-        return []
-    versions = {
-        pk: (updated, stats_computed)
-        for pk, updated, stats_computed in Organisation.objects.filter(pk__in=order).values_list(
-            "pk", "updated_at", "stats__computed_at"
-        )
-    }
+    versions = Organisation.objects.filter(pk__in=order).values_list(
+        "pk", "updated_at", "stats__computed_at"
+    )
     return _cards(
         "organisation",
         ORGANISATION_CARD_TEMPLATE,
-        versions,
         order,
+        versions,
         selectors.organisation_card_list,
     )

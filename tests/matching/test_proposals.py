@@ -98,6 +98,18 @@ def _stored():
     )
 
 
+def _whole_recompute_then_cleared(personas, monkeypatch):
+    """The rows of a single-process recompute in chunks of two, then an empty table and no
+    index: what a fanned-out recompute must store again."""
+    _issue(personas)
+    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
+    services.proposals_recompute_all()
+    whole = _stored()
+    MatchProposal.objects.all().delete()
+    services.index_forget()
+    return whole
+
+
 def test_recompute_without_open_postings_stores_nothing(personas):
     services.index_forget()
 
@@ -168,12 +180,7 @@ def test_fanned_out_chunk_tasks_store_the_same_rows_as_the_full_recompute(
 ):
     from matching import tasks
 
-    _issue(personas)
-    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
-    services.proposals_recompute_all()
-    whole = _stored()
-    MatchProposal.objects.all().delete()
-    services.index_forget()
+    whole = _whole_recompute_then_cleared(personas, monkeypatch)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = tasks.proposals_recompute_all.delay(fan_out=True).get()
@@ -330,12 +337,7 @@ def test_a_real_worker_computes_proposals_on_publish(personas, world, settings):
 def test_real_workers_recompute_the_fanned_out_chunks(personas, world, settings, monkeypatch):
     """The chunk tasks go through Redis to a real Celery worker (in a thread of this
     process) and store the rows of the single-process recompute."""
-    _issue(personas)
-    monkeypatch.setattr(services, "RECOMPUTE_CHUNK", 2)
-    services.proposals_recompute_all()
-    whole = _stored()
-    MatchProposal.objects.all().delete()
-    services.index_forget()
+    whole = _whole_recompute_then_cleared(personas, monkeypatch)
     with _real_worker():
         queued = services.proposals_recompute_fan_out()
         deadline = time.monotonic() + 60
