@@ -1,13 +1,13 @@
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
-from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from sankangaku.forms import ListedChoiceIterator
 
 from .models import Agreement, CompletionReport, Milestone, SafetyChecklist
 
@@ -98,18 +98,6 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_contact"].queryset = members
         self.fields["new_contact"].label_from_instance = lambda user: user.display_name
-
-
-class ListedChoiceIterator(ModelChoiceIterator):
-    """Iterates the queryset itself, not .iterator(): a project's people are a handful of
-    rows, and .iterator() opened a server-side cursor (DECLARE ... WITH HOLD) for them on
-    every render. The rows stay in the queryset's result cache."""
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):

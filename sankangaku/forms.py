@@ -124,7 +124,22 @@ def reference_forget() -> None:
     _reference_rows.clear()
 
 
-class _ReferenceChoiceIterator(ModelChoiceIterator):
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Iterates the rows of `rows()` (the queryset itself), not queryset.iterator(): for a
+    handful of rows .iterator() opened a server-side cursor (DECLARE ... WITH HOLD) on every
+    render. The rows stay in the queryset's result cache."""
+
+    def rows(self) -> Any:
+        return self.queryset
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.rows():
+            yield self.choice(row)
+
+
+class _ReferenceChoiceIterator(ListedChoiceIterator):
     def rows(self) -> list[Any]:
         key = self.field.reference_key
         now = time.monotonic()
@@ -133,12 +148,6 @@ class _ReferenceChoiceIterator(ModelChoiceIterator):
             cached = (now, list(self.queryset))
             _reference_rows[key] = cached
         return cached[1]
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for row in self.rows():
-            yield self.choice(row)
 
     def __len__(self) -> int:
         return len(self.rows()) + (self.field.empty_label is not None)
