@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -490,11 +490,19 @@ def project_capabilities_for(user: User, project: Any) -> frozenset[ProjectActio
 def get_project_for(user: User, pk: int, *, action: ProjectAction) -> Any:
     """The project `pk` if `user` may do `action`: 404 for outsiders, 403 for parties who
     may not act."""
-    from projects.models import Project  # projects build on partners
+    from projects.models import Project, ProjectParty  # projects build on partners
 
+    # Only what every project page shows: the parties with their organisations and contacts
+    # in one query. Not the posting (a page links to it by project.posting_id; the few
+    # services that need it load it): joining its fifty columns and its organisation's
+    # cost more CPU than the rest of this function.
     project = (
-        Project.objects.select_related("posting__organisation", "agreement")
-        .prefetch_related("parties__organisation", "parties__contact")
+        Project.objects.select_related("agreement")
+        .prefetch_related(
+            Prefetch(
+                "parties", queryset=ProjectParty.objects.select_related("organisation", "contact")
+            )
+        )
         .filter(pk=pk)
         .first()
     )

@@ -357,13 +357,13 @@ PAGES = [
         "project_detail.company_admin",
         "company_admin",
         _u("projects:detail", lambda w: w.project.pk),
-        15,
+        13,
         why=(
-            "session, user+coordinator, header memberships, unread badge, the project, parties with"
-            " organisations and contacts, sign-offs (signers joined), checklist, message count, "
-            "hand-over memos (one query for all parties), milestones, invitations, history. The "
-            "project is forming: readiness comes from the rows above, and reports and the case "
-            "study are read only from `active` on (where they are shown)"
+            "session, user+coordinator, header memberships, unread badge, the project, parties "
+            "with organisations and contacts (one query), sign-offs (signers joined), checklist, "
+            "message count, hand-over memos (one query for all parties), milestones, invitations, "
+            "history. The project is forming: readiness comes from the rows above, and reports and "
+            "the case study are read only from `active` on (where they are shown)"
         ),
     ),
     Page(
@@ -380,19 +380,20 @@ PAGES = [
         "messages.teacher",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        12,
+        10,
         why=(
-            "session, user+coordinator, header memberships, unread badge, the project, parties, "
-            "organisations, contacts, count, the page as rows (author's and organisation's names "
-            "joined), the mentioned people's names, the mention field's people (no server-side "
-            "cursor); the messages' HTML is cached (projects.thread) but the key reads them all"
+            "session, user+coordinator, header memberships, unread badge, the project, parties "
+            "with organisations and contacts (one query), count, the page as rows (author's and "
+            "organisation's names joined), the mentioned people's names, the mention field's "
+            "people (no server-side cursor); the messages' HTML is cached (projects.thread) but "
+            "the key reads them all"
         ),
     ),
     Page(
         "messages.htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        11,
+        9,
         htmx=True,
         why="as the full page without the unread badge",
     ),
@@ -400,7 +401,7 @@ PAGES = [
         "messages.progress_htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        11,
+        9,
         htmx=True,
         params={"filter": "progress"},
         why="as the full page without the unread badge",
@@ -471,10 +472,11 @@ PAGES = [
         "dashboard.coordinator",
         "coordinator",
         _u("dashboard:index"),
-        22,
+        23,
         why=(
             "session, user+coordinator, coordinator checks, the dashboard's reads with its cache "
-            "empty"
+            "empty, which of the work items were nudged today (the world always has overdue "
+            "reviews)"
         ),
     ),
     # --- htmx regions answering a POST ----------------------------------------------------
@@ -492,14 +494,14 @@ PAGES = [
         "milestone_done.htmx",
         "company_admin",
         lambda w: reverse("projects:milestone_done", args=[w.project.pk, w.open_milestone().pk]),
-        15,
+        13,
         htmx=True,
         post=lambda w: {"done": "1"},
         grows=False,
         why=(
-            "session, user+coordinator, the project with parties, organisations, contacts, "
-            "memberships, the milestone, savepoint, update, re-read, project and posting for the "
-            "audit event, insert, release"
+            "session, user+coordinator, the project, its parties with organisations and contacts "
+            "(one query), memberships, the milestone, savepoint, update, re-read, project and "
+            "posting for the audit event, insert, release"
         ),
     ),
     Page(
@@ -534,19 +536,19 @@ PAGES = [
         "message_post.htmx",
         "teacher",
         _u("projects:messages", lambda w: w.project.pk),
-        26,
+        25,
         htmx=True,
         post=lambda w: {
             "body": "みなさん、よろしくお願いします。",
             "mentions": [w.p.company_admin.pk, w.p.municipal_officer.pk],
         },
         why=(
-            "session, user+coordinator, the project with parties, organisations, contacts, "
-            "memberships, people (mention field); savepoint, the message, its mentions (one "
-            "insert), audit; notify() the mentioned people, then the other parties' contacts "
-            "and the administrators of parties without one (one query for all of them; the "
-            "parties as the request loaded them): 4 queries each call; then the thread (count, "
-            "page, mentions, people)"
+            "session, user+coordinator, the project, its parties with organisations and contacts "
+            "(one query), memberships, people (mention field), the posting (audit); savepoint, the "
+            "message, its mentions (one insert), audit; notify() the mentioned people, then the "
+            "other parties' contacts and the administrators of parties without one (one query for "
+            "all of them; the parties as the request loaded them): 4 queries each call; then the "
+            "thread (count, page, mentions, people)"
         ),
     ),
 ]

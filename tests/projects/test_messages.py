@@ -245,11 +245,11 @@ def test_the_thread_region_has_a_fixed_query_count(
 
     post(2)
     client.get(_url(project), HTTP_HX_REQUEST="true")  # warm the session and the user
-    # The project, its parties, their organisations and contacts, the message count, the
+    # The project, its parties with their organisations and contacts, the message count, the
     # page of messages as rows (author's and organisation's names joined), their mentions'
     # names, the people for the mention field (a plain query: no server-side cursor). The
     # session, the user and their memberships come from the cache once warm.
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(6) as first:
         client.get(_url(project), HTTP_HX_REQUEST="true")
     post(5)
     with django_assert_num_queries(len(first.captured_queries)):
