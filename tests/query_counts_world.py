@@ -310,7 +310,10 @@ class World:
             p.company,
             state=MatchProposal.State.REQUESTED,
             requested_by=partner_admin,
-            requested_at=now - timedelta(days=i % 9),
+            # Past its review due date whatever today is (working days, the New Year
+            # closing): the dashboard's work list has items, and so its nudge query, in the
+            # small world as in the big one.
+            requested_at=now - timedelta(days=30 + i % 9),
             request_message="ご紹介ください",
             partner_posting=self.company_posting,
         )
