@@ -74,7 +74,8 @@ COORDINATOR_CAPABILITIES = frozenset({Action.VIEW, Action.VIEW_MEMBERS, Action.V
 MEMBERSHIPS_SECONDS = 5 * 60
 
 
-def _memberships_key(user_id: int) -> str:
+def memberships_key(user_id: int) -> str:
+    """The cache key of a user's memberships (read with the user: partners.auth_backends)."""
     return f"auth:memberships:{user_id}"
 
 
@@ -91,7 +92,7 @@ def memberships_of(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        key = _memberships_key(user.pk)
+        key = memberships_key(user.pk)
         cached = cache.get(key)
         if cached is None:
             cached = list(
@@ -111,9 +112,9 @@ def memberships_forget(*users: User | int) -> None:
     keys = []
     for user in users:
         if isinstance(user, int):
-            keys.append(_memberships_key(user))
+            keys.append(memberships_key(user))
             continue
-        keys.append(_memberships_key(user.pk))
+        keys.append(memberships_key(user.pk))
         # `del`, not __dict__: request.user is a lazy proxy that forwards attribute access.
         with contextlib.suppress(AttributeError):
             del user._membership_cache

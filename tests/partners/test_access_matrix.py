@@ -229,3 +229,29 @@ def test_cached_memberships_follow_every_change_at_the_next_request(client, pers
     assert client.get(edit).status_code == 404  # outsiders are not told what exists
     assert "改名後株式会社" not in client.get(reverse("partners:dashboard")).content.decode()
     assert client.get(detail).status_code == 200  # an outsider may still see the profile
+
+
+def test_the_signed_in_user_brings_their_cached_memberships(
+    personas, django_assert_num_queries, monkeypatch
+):
+    """partners.auth_backends reads the user and their memberships in one round trip to the
+    cache; memberships_of then asks neither the cache nor the database again, and a change
+    to the memberships is seen by the next get_user."""
+    from django.core.cache import cache
+
+    from partners import access
+    from partners.auth_backends import ModelBackend
+
+    user = personas.company_member
+    backend = ModelBackend()
+    backend.get_user(user.pk)  # fills the user's copy
+    access.memberships_of(backend.get_user(user.pk))  # fills the memberships' copy
+    signed_in = backend.get_user(user.pk)
+    with django_assert_num_queries(0), monkeypatch.context() as patch:
+        patch.setattr(access.cache, "get", lambda *a, **k: pytest.fail("a second round trip"))
+        assert [m.organisation_id for m in access.memberships_of(signed_in)] == [
+            personas.company.pk
+        ]
+    access.memberships_forget(user)
+    assert cache.get(access.memberships_key(user.pk)) is None
+    assert not hasattr(backend.get_user(user.pk), "_membership_cache")
