@@ -1,6 +1,6 @@
 # Sankangaku: the README's commands, mirrored. `make run` and `make test` are the two that matter.
 #
-# Only `install` uses the system's python3 (to create .venv); everything else runs
+# Only `install` uses a system Python (to create .venv); everything else runs
 # .venv/bin/python, so no activated virtualenv is needed.
 
 SHELL := /bin/bash
@@ -8,6 +8,13 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# The interpreter that creates .venv (choose another with `make install PYTHON=...`). By
+# default the distribution's /usr/bin/python3 when it is 3.11 or newer: Debian's and Ubuntu's
+# are built with profile-guided and link-time optimisation, like the Docker image's
+# python:3.11-slim; pyenv's default build is not, and cost ≈ 8 % more CPU a request under load
+# (measured: tests/benchmarks/README.md). Otherwise python3 from PATH.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo /usr/bin/python3 || echo python3)
 # Every package, with its version and hashes, comes from the lock file (regenerate with
 # `make lock` after changing pyproject.toml). Re-installs only when either file is newer than
 # the last successful install.
@@ -38,9 +45,10 @@ help:
 install: $(STAMP)
 
 $(STAMP): pyproject.toml $(LOCK)
-	@test -x $(PY) || python3 -m venv $(VENV) || { \
-		echo "error: 'python3 -m venv' failed; on Debian/Ubuntu install python3-venv first." >&2; \
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+		echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install python3-venv first." >&2; \
 		exit 1; }
+	@echo "$(VENV): Python $$($(PY) -c 'import sys; print(sys.version.split()[0], "from", sys.base_prefix)')"
 	@echo "Installing Sankangaku and its dependencies into $(VENV) (the first time takes a while)"
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	@# The project itself, without resolving anything more: a dependency missing from the lock
