@@ -166,6 +166,9 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
         ProposalAction.RESPOND not in access.proposal_capabilities_for(request.user, proposal)
         or organisation is None
     ):
+        if not access.proposal_parties_answered_for(request.user, proposal):
+            # An insider who is no party's editor (a covering coordinator): not theirs to answer.
+            raise PermissionDenied
         messages.info(
             request, _("Your organisation has already answered, or the proposal is closed.")
         )

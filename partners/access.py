@@ -370,6 +370,18 @@ def proposal_party_ids(proposal: Any) -> list[int]:
     return ids
 
 
+def proposal_parties_answered_for(user: User, proposal: Any) -> set[int]:
+    """The proposal's organisations `user` may answer for: those where they edit postings."""
+    if not user.is_authenticated:
+        return set()
+    party_ids = proposal_party_ids(proposal)
+    return {
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.organisation_id in party_ids and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
+    }
+
+
 def proposal_capabilities_for(user: User, proposal: Any) -> frozenset[ProposalAction]:
     from matching.models import MatchProposal, ProposalResponse
 
@@ -377,11 +389,7 @@ def proposal_capabilities_for(user: User, proposal: Any) -> frozenset[ProposalAc
         return frozenset()
     capabilities: set[ProposalAction] = set()
     party_ids = proposal_party_ids(proposal)
-    member_of = {
-        m.organisation_id
-        for m in memberships_of(user)
-        if m.organisation_id in party_ids and Action.EDIT_POSTINGS in ROLE_CAPABILITIES[m.role]
-    }
+    member_of = proposal_parties_answered_for(user, proposal)
     covering = is_coordinator(user) and (
         (codes := coordinator_prefecture_codes(user)) is None
         or bool(

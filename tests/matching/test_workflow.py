@@ -345,7 +345,7 @@ MATRIX = {
     "company_member": (200, 403, 302),
     "municipal_officer": (200, 403, 302),
     "teacher": (404, 404, 404),
-    "coordinator": (200, 302, 302),
+    "coordinator": (200, 302, 403),  # sees and decides; no party of theirs to answer for
     "far_coordinator": (404, 404, 404),
     "outsider": (404, 404, 404),
     "anonymous": (302, 302, 302),

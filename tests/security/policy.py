@@ -195,9 +195,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("proposal", "decide"): _row(
         "matching:proposal_decide", "post", LOGIN, DENY, DENY, HIDE, HIDE, DONE, HIDE, HIDE,
         htmx_fragment=True),
-    # A covering coordinator is not a party: told "already answered or closed" (KEPT).
+    # A covering coordinator sees the proposal but is no party's editor: 403.
     ("proposal.approved", "respond"): _row(
-        "matching:proposal_respond", "post", LOGIN, DONE, DONE, HIDE, HIDE, KEPT, HIDE, HIDE),
+        "matching:proposal_respond", "post", LOGIN, DONE, DONE, HIDE, HIDE, DENY, HIDE, HIDE),
     ("proposal", "mine"): _signed_in("matching:proposal_mine"),
     ("proposal", "create_form"): _coordinators("matching:proposal_create"),
     # A posting outside the coordinator's region is refused by the form.
