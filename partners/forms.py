@@ -614,19 +614,14 @@ class PostingFilterForm(forms.Form):
     )
 
     def search_arguments(self) -> dict[str, Any]:
-        """Valid filters only: a bad value in one filter is dropped, the rest still apply."""
-        arguments: dict[str, Any] = {}
-        for name, field in self.fields.items():
-            raw = self.data.get(name)
-            if raw in (None, ""):
-                continue
-            try:
-                value = field.clean(raw)
-            except ValidationError:
-                continue
-            if value not in (None, ""):
-                arguments[name] = value
-        return arguments
+        """Valid filters only: a bad value in one filter is dropped, the rest still apply.
+
+        Reads the form's own validation (run once: the page shows its errors too), so a
+        prefecture or theme is looked up once a request, not twice."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # fills cleaned_data with the fields that passed
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class PostingReviewForm(VerificationDecisionForm):

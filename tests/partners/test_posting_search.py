@@ -164,6 +164,14 @@ def test_list_query_count_is_fixed(client, personas):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url, {"q": "光の課"}).status_code == 200
         assert len(queries) == 3, [q["sql"] for q in queries]
+    # A prefecture and a theme filter: 1 lookup each, validated once for both the search and
+    # the form the page shows (not once for each), and the list (nothing matches: no cards).
+    prefecture = Prefecture.objects.get(pk=13)
+    theme = Theme.objects.filter(is_active=True).first()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, {"prefecture": prefecture.pk, "theme": theme.slug})
+    assert page.status_code == 200
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def _published(posting, minutes_ago):
