@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -10,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from sankangaku.forms import ListedChoiceIterator
 
 from .models import Agreement, CompletionReport, Milestone, SafetyChecklist
+
+# An organisation's profile address, as pasted from the browser (any host, with or without a
+# language prefix): /organisations/123/ or …/organisations/123
+_PROFILE_ADDRESS = re.compile(r"/organisations/(\d{1,12})(?:/|$|\?|#)")
 
 # Field groups of unbound forms, per process: (form, field, language, value, choices) → HTML.
 _field_groups: dict[tuple[Any, ...], SafeString] = {}
@@ -225,11 +231,12 @@ class CaseStudyFilterForm(forms.Form):
 class InviteForm(forms.Form):
     bound_field_class = RememberedBoundField  # the project page renders it unbound
 
-    organisation = forms.IntegerField(
-        label=_("Organisation number"),
-        min_value=1,
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=300,
         help_text=_(
-            "The number in the address of its profile page, e.g. 123 in /organisations/123/."
+            "Paste the address of its profile page (…/organisations/123/), or type its number "
+            "(123) or its 13-digit corporate number."
         ),
     )
     message = forms.CharField(
@@ -240,11 +247,28 @@ class InviteForm(forms.Form):
     )
 
     def clean_organisation(self):
+        """The organisation named by its profile address, its number or its corporate number
+        (full-width digits too: NFKC), so nobody has to dig a number out of an address."""
         from partners.models import Organisation
 
-        organisation = Organisation.objects.filter(pk=self.cleaned_data["organisation"]).first()
+        text = unicodedata.normalize("NFKC", self.cleaned_data["organisation"]).strip()
+        in_address = _PROFILE_ADDRESS.search(text)
+        if in_address:
+            found = Organisation.objects.filter(pk=int(in_address.group(1)))
+        elif re.fullmatch(r"\d{13}", text):
+            found = Organisation.objects.filter(corporate_number=text)
+        elif re.fullmatch(r"\d{1,12}", text):
+            found = Organisation.objects.filter(pk=int(text))
+        else:
+            raise forms.ValidationError(
+                _(
+                    "Paste the address of the organisation's profile page, or type its number "
+                    "or its corporate number."
+                )
+            )
+        organisation = found.first()
         if organisation is None:
-            raise forms.ValidationError(_("There is no organisation with this number."))
+            raise forms.ValidationError(_("There is no organisation with this address or number."))
         return organisation
 
 

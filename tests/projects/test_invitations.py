@@ -73,3 +73,57 @@ def test_invitation_pages_and_permissions(client, personas):
     assert invitation.status == "pending"
     assert client.post(page, {"answer": "accept"}).status_code == 302
     assert client.get(project.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://sankangaku.example/organisations/{pk}/",
+        "/en/organisations/{pk}/edit/",
+        "{pk}",
+        "{full_width_pk}",
+        " {corporate} ",
+    ],
+)
+def test_the_invited_organisation_is_named_by_its_address_or_numbers(client, personas, typed):
+    project = _accepted_triad(personas)
+    organisation, _admin, _member = _newcomer()
+    type(organisation).objects.filter(pk=organisation.pk).update(corporate_number="7010001088960")
+    full_width_pk = str(organisation.pk).translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    client.force_login(personas.company_admin)
+    response = client.post(
+        reverse("projects:invite", args=[project.pk]),
+        {
+            "organisation": typed.format(
+                pk=organisation.pk, full_width_pk=full_width_pk, corporate="7010001088960"
+            )
+        },
+    )
+    assert response.status_code == 302
+    assert ProjectInvitation.objects.get().organisation == organisation
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("株式会社テスト", "組織のプロフィールページのアドレスを貼り付けるか"),
+        (
+            "https://sankangaku.example/postings/3/",
+            "組織のプロフィールページのアドレスを貼り付けるか",
+        ),
+        ("999999", "このアドレスまたは番号の組織はありません。"),
+        ("9999999999999", "このアドレスまたは番号の組織はありません。"),
+    ],
+)
+def test_an_unknown_organisation_is_explained_and_nothing_is_sent(client, personas, typed, message):
+    project = _accepted_triad(personas)
+    client.force_login(personas.company_admin)
+    response = client.post(
+        reverse("projects:invite", args=[project.pk]),
+        {"organisation": typed},
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not ProjectInvitation.objects.exists()
