@@ -9,10 +9,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 # The interpreter that creates .venv (choose another with `make install PYTHON=...`). By
-# default the distribution's /usr/bin/python3 when it is 3.11 or newer: Debian's and Ubuntu's
-# are built with profile-guided and link-time optimisation, like the Docker image's
-# python:3.11-slim; pyenv's default build is not, and cost ≈ 8 % more CPU a request under load
-# (measured: tests/benchmarks/README.md). Otherwise python3 from PATH.
+# default the distribution's /usr/bin/python3 when it is 3.11 or newer: Debian builds it with
+# profile-guided and link-time optimisation (its changelog), like the Docker image's
+# python:3.11-slim; pyenv's default build has neither, and cost ≈ 8 % more CPU a request
+# under load (measured: tests/benchmarks/README.md). Otherwise python3 from PATH.
 PYTHON ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo /usr/bin/python3 || echo python3)
 # Every package, with its version and hashes, comes from the lock file (regenerate with
