@@ -6,6 +6,7 @@ where a missing browser fails the run instead of silently passing it.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +117,34 @@ class Traffic:
 
     def on_request_failed(self, request) -> None:  # type: ignore[no-untyped-def]
         self.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+
+class HtmxQuiet:
+    """Watches a page's htmx requests, so a journey can wait until none is in flight or
+    about to start before it navigates: leaving a page aborts its pending requests, which
+    the journeys' "nothing failed" checks would (rightly) report."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self._pending: set[Any] = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Any) -> None:
+        if request.headers.get("hx-request") == "true":
+            self._pending.add(request)
+
+    def _ended(self, request: Any) -> None:
+        self._pending.discard(request)
+
+    def settle(self, quiet_ms: int = 700) -> None:
+        """Wait until no htmx request has been in flight for `quiet_ms`: longer than a
+        search box's debounce, whose request starts only after the typing stops."""
+        quiet = 0
+        while quiet < quiet_ms:
+            self.page.wait_for_timeout(100)
+            quiet = 0 if self._pending else quiet + 100
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from projects.models import Project
 from sankangaku.celery import app as celery_app
 from tests import factories
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import Traffic
+from tests.e2e.conftest import HtmxQuiet, Traffic
 from tests.e2e.test_triad_project_journey import _totp
 
 LANGUAGES = ["ja", "en"]
@@ -272,25 +272,12 @@ class Journey:
         self.url = url
         self.lang = lang
         self.who = who
-        self._htmx_pending: set[Any] = set()
-        page.on("request", self._htmx_started)
-        page.on("requestfinished", self._htmx_ended)
-        page.on("requestfailed", self._htmx_ended)
+        self._htmx = HtmxQuiet(page)
 
-    def _htmx_started(self, request: Any) -> None:
-        if request.headers.get("hx-request") == "true":
-            self._htmx_pending.add(request)
-
-    def _htmx_ended(self, request: Any) -> None:
-        self._htmx_pending.discard(request)
-
-    def settle(self, quiet_ms: int = 700) -> None:
-        """Wait until no htmx request has been in flight for `quiet_ms` (longer than the
-        debounce of a search box), so that leaving the page aborts nothing."""
-        quiet = 0
-        while quiet < quiet_ms:
-            self.page.wait_for_timeout(100)
-            quiet = 0 if self._htmx_pending else quiet + 100
+    def settle(self) -> None:
+        """Let every htmx request the page has started (or is about to) finish, so that
+        leaving the page aborts nothing."""
+        self._htmx.settle()
 
     def goto(self, path: str, step: str) -> None:
         self.page.goto(f"{self.url}{path}")

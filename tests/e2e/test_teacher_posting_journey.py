@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from partners import services
 from partners.models import Direction, PlaceScope, Posting, PostingStatus, Theme, Visibility
 from tests import factories
-from tests.e2e.conftest import Traffic
+from tests.e2e.conftest import HtmxQuiet, Traffic
 
 NAGANO = "20"
 MATSUMOTO = "202029"
@@ -189,6 +189,7 @@ def test_teacher_publishes_a_learning_goal_and_finds_it(
     # 5. Search: the query written differently still finds both look-alikes...
     page.goto(f"{url}{reverse('partners:posting_list')}")
     page.evaluate("window.stillTheSamePage = true")  # gone if a search reloads the page
+    htmx = HtmxQuiet(page)
     search = page.get_by_role("search")
     results = page.locator("#posting-results")
     search.locator("[name=q]").fill(QUERY)
@@ -208,6 +209,9 @@ def test_teacher_publishes_a_learning_goal_and_finds_it(
     ) as swapped:
         search.locator("button[type=submit]").click()
     assert swapped.value.ok
+    # Typing (debounced), each filter and the button all ask htmx for the results (queued,
+    # the last wins): let them all answer before the reload below, which would abort them.
+    htmx.settle()
     expect(results.get_by_role("link", name=OTHER_TITLE)).to_have_count(0)
     expect(results.get_by_role("link", name=TITLE)).to_be_visible()
     expect(results).to_contain_text(SCHOOL_NAME)
