@@ -106,6 +106,19 @@ class HandoverForm(forms.Form):
         self.fields["new_contact"].label_from_instance = lambda user: user.display_name
 
 
+class CommitmentsForm(forms.Form):
+    commitments = forms.CharField(
+        label=_("What your organisation commits to"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "People, money, places, class hours or data you bring, and by when. "
+            "Every organisation in the project reads this."
+        ),
+    )
+
+
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
 

@@ -105,6 +105,7 @@ HISTORY_LABELS = {
     "milestone_done": _("Milestone done"),
     "milestone_reopened": _("Milestone reopened"),
     "handover": _("Contact person handed over"),
+    "commitments_changed": _("Commitments changed"),
     "contact_left": _("Contact person left"),
     "report_saved": _("Completion report saved"),
     "case_study_published": _("Case study published"),

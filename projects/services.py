@@ -342,6 +342,36 @@ def party_handover(*, party: ProjectParty, actor: Any, new_contact: Any, memo: s
     return locked
 
 
+# A party's commitments are part of the working arrangement: written and changed while the
+# project is forming or running, kept as the record once it has ended.
+COMMITMENT_STATES = (ProjectState.FORMING, ProjectState.ACTIVE)
+
+
+@transaction.atomic
+def party_commitments_update(*, party: ProjectParty, actor: Any, text: str) -> bool:
+    """A party writes down what it brings (people, funding, the field, class hours) for its
+    partners to read on the project page. False when the text did not change (nothing is
+    written or recorded). The project's history records who changed it; partners are not
+    notified, as they are not for milestones: the page is where the arrangement lives."""
+    text = (text or "").strip()
+    locked = ProjectParty.objects.select_for_update().get(pk=party.pk)
+    project = (
+        Project.objects.select_related("posting")
+        .only("state", "posting__organisation")
+        .get(pk=locked.project_id)
+    )
+    if project.state not in COMMITMENT_STATES:
+        raise ServiceError(
+            _("Commitments can be changed only while the project is forming or running.")
+        )
+    if locked.commitments == text:
+        return False
+    locked.commitments = text
+    locked.save(update_fields=["commitments"])
+    _audit(project, actor=actor, action="commitments_changed", party=locked.organisation_id)
+    return True
+
+
 def contacts_left(*, organisation: Any, user: Any) -> int:
     """A member left: their projects stay with the organisation without a contact, and the
     administrators are asked to name a successor (partners' membership_remove calls this

@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/complete/", views.project_complete, name="complete"),
     path("<int:pk>/cancel/", views.project_cancel, name="cancel"),
     path("<int:pk>/parties/<int:party_pk>/handover/", views.party_handover, name="handover"),
+    path(
+        "<int:pk>/parties/<int:party_pk>/commitments/",
+        views.party_commitments,
+        name="commitments",
+    ),
     path("<int:pk>/calendar.ics", views.project_calendar, name="calendar"),
     path("<int:pk>/invite/", views.project_invite, name="invite"),
     path("invitations/<int:pk>/", views.invitation_answer, name="invitation"),

@@ -26,6 +26,7 @@ from .forms import (
     AgreementForm,
     CancelForm,
     ChecklistForm,
+    CommitmentsForm,
     HandoverForm,
     InvitationAnswerForm,
     InviteForm,
@@ -102,6 +103,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         .only("party_id", "signed_at", "signed_by__display_name")
     }
     my_admin_parties = access.user_party_ids(request.user, project, admin=True)
+    my_parties = set(access.user_party_ids(request.user, project))
     parties = list(project.parties.all())
     for party in parties:
         party.signoff = signed.get(party.pk)
@@ -115,8 +117,8 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
             ProjectState.FORMING,
             ProjectState.ACTIVE,
         )
+        party.can_commit = party.pk in my_parties and project.state in services.COMMITMENT_STATES
     checklist = getattr(project, "checklist", None) if project.involves_minors else None
-    my_parties = set(access.user_party_ids(request.user, project))
     show_reports = project.state in services.REPORT_STATES
     # Reports and the case study are shown only from `active` on.
     reports = (
@@ -343,6 +345,37 @@ def party_handover(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse
             return redirect(project)
     return render(
         request, "projects/handover_form.html", {"project": project, "party": party, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def party_commitments(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """What one party commits to: any member of that party writes it, like its report."""
+    project, party = access.get_project_party_for(request.user, pk, party_pk)
+    if project.state not in services.COMMITMENT_STATES:
+        messages.info(
+            request, _("Commitments can be changed only while the project is forming or running.")
+        )
+        return redirect(project)
+    form = CommitmentsForm(request.POST or None, initial={"commitments": party.commitments})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.party_commitments_update(
+                party=party, actor=request.user, text=form.cleaned_data["commitments"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("Saved. Every organisation in the project sees it."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(f"{project.get_absolute_url()}#commitments")
+    return render(
+        request,
+        "projects/commitments_form.html",
+        {"project": project, "party": party, "form": form},
     )
 
 

@@ -220,6 +220,10 @@ def _build() -> dict:
         memo=long("handover-memo"),
     )
     for organisation_id, party in parties.items():
+        project_services.party_commitments_update(
+            party=party, actor=admins[organisation_id], text=long(f"commitments-{organisation_id}")
+        )
+    for organisation_id, party in parties.items():
         project_services.report_save(
             project=project,
             party=party,

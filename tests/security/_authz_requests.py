@@ -255,6 +255,15 @@ REQUESTS: dict[tuple[str, str], Recipe] = {
         s.party.pk,
         data={"new_contact": s.member.pk, "memo": "引き継ぎのメモです。"},
     ),
+    ("project.party", "commitments_form"): lambda w, s: _r(
+        "projects:commitments", s.project.pk, s.party.pk
+    ),
+    ("project.party", "commitments"): lambda w, s: _r(
+        "projects:commitments",
+        s.project.pk,
+        s.party.pk,
+        data={"commitments": "会場と職員2名を提供します。"},
+    ),
     ("project.invitation", "send"): lambda w, s: _r(
         "projects:invite", s.project.pk, data={"organisation": w.invitee.pk, "message": ""}
     ),

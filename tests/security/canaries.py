@@ -726,6 +726,7 @@ def _child_kwargs(route: str) -> list[dict[str, Any]] | None:
         "partners:call_response_decide": lambda: pairs(CallResponse, "call_id", "response_pk"),
         "projects:milestone_done": lambda: pairs(Milestone, "project_id", "milestone_pk"),
         "projects:handover": lambda: pairs(ProjectParty, "project_id", "party_pk"),
+        "projects:commitments": lambda: pairs(ProjectParty, "project_id", "party_pk"),
         "projects:report": lambda: pairs(ProjectParty, "project_id", "party_pk"),
         "projects:message_attachment": lambda: pairs(ProjectMessage, "project_id", "message_pk"),
         "partners:import_template": lambda: [{"kind": "organisations"}, {"kind": "postings"}],

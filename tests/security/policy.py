@@ -235,6 +235,11 @@ POLICY: dict[tuple[str, str], Rule] = {
         "projects:handover", "get", LOGIN, OK, DENY, HIDE, HIDE, DENY, HIDE, HIDE),
     ("project.party", "handover"): _row(
         "projects:handover", "post", LOGIN, DONE, DENY, HIDE, HIDE, DENY, HIDE, HIDE),
+    # Like the completion report: any member of the party writes what it commits to.
+    ("project.party", "commitments_form"): _row(
+        "projects:commitments", "get", LOGIN, OK, OK, HIDE, HIDE, DENY, HIDE, HIDE),
+    ("project.party", "commitments"): _row(
+        "projects:commitments", "post", LOGIN, DONE, DONE, HIDE, HIDE, DENY, HIDE, HIDE),
     ("project.invitation", "send"): _row(
         "projects:invite", "post", LOGIN, DONE, DENY, HIDE, HIDE, DENY, HIDE, HIDE),
     # A's project invited B: only B's administrators see and answer it.

@@ -65,9 +65,6 @@ NEVER_ON_PAGES = {
     "coordinator-hokkaido-email",
     "coordinator-nagano-import-row",  # parsed rows are kept for the import, not shown
     "coordinator-hokkaido-import-row",
-    "p1-commitments-o1",  # ProjectParty.commitments is not shown by any template yet
-    "p1-commitments-o2",
-    "p1-commitments-o3",
 }
 
 # Not crawled: allauth's account pages (sign-out, email management: the person's own data),

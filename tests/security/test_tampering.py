@@ -172,6 +172,19 @@ MIXED_CASES = [
             {"new_contact": w.other.member.pk, "memo": "乗っ取り"},
         ),
     ),
+    (
+        "commitments_form",
+        _mixed("projects:commitments", OWN_PROJECT, lambda w: w.other.party.pk),
+    ),
+    (
+        "commitments",
+        _mixed(
+            "projects:commitments",
+            OWN_PROJECT,
+            lambda w: w.other.party.pk,
+            data={"commitments": "乗っ取り"},
+        ),
+    ),
     ("report_form", _mixed("projects:report", OWN_ACTIVE, lambda w: w.other.active_party.pk)),
     (
         "report",
@@ -356,7 +369,7 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     ),
     "matching.ProposalResponse": ("proposal_id", "organisation_id", "answer", "answered_by_id"),
     "projects.Project": ("state", "posting_id", "proposal_id"),
-    "projects.ProjectParty": ("project_id", "organisation_id", "role", "contact_id"),
+    "projects.ProjectParty": ("project_id", "organisation_id", "role", "contact_id", "commitments"),
     "projects.Agreement": ("project_id", "version"),
     "projects.AgreementSignoff": ("agreement_id", "party_id", "signed_by_id"),
     "projects.SafetyChecklist": ("project_id",),
@@ -769,6 +782,12 @@ FORMS: dict[str, Form] = {
         lambda w, d: d.changed.get("projects.ProjectParty") == {"contact_id"},
         may_change={"projects.ProjectParty": {"contact_id"}},
         may_create={"notifications.Notification"},
+    ),
+    "party_commitments": Form(
+        "own_member",
+        _req(("project.party", "commitments")),
+        lambda w, d: d.changed.get("projects.ProjectParty") == {"commitments"},
+        may_change={"projects.ProjectParty": {"commitments"}},
     ),
     "project_invite": Form(
         "own_admin",
