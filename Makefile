@@ -69,6 +69,9 @@ lock: install
 
 # The embedded default: SQLite, eager Celery tasks, console email. No DATABASE_URL/REDIS_URL
 # needed; every step is idempotent, so `make setup` (and `make run`) can be repeated.
+# SITE_URL (links in emails, the demo logins printed) follows PORT unless it is set.
+export SITE_URL ?= http://127.0.0.1:$(or $(PORT),8000)
+
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data

@@ -552,6 +552,7 @@ class DemoReport:
     sdgs: tuple[int, ...]
     funds: str = ""
     next_steps: str = ""
+    commitments: str = ""  # what the party said it would bring (ProjectParty.commitments)
 
 
 @dataclass(frozen=True)
@@ -575,6 +576,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=2,
                 sdgs=(11, 13),
                 funds="市の環境啓発事業費(講師謝礼なし)",
+                commitments="市の温暖化対策担当による出前授業(2回)と、生徒の提案を市の広報で紹介する枠。",
                 next_steps="生徒の提案のうち、公共施設の消灯ルールを来年度に試行します。",
             ),
             DemoReport(
@@ -584,11 +586,13 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=3,
                 sdgs=(7, 9, 13),
                 funds="センサー20台を無償で貸し出し",
+                commitments="工場見学の受け入れ(1回、社員2名が案内)と、家庭用電力センサー20台の無償貸し出し。",
                 next_steps="高専と連携して測定データの分析講座を追加します。",
             ),
             DemoReport(
                 admin="tankyu@agatanomori-jh.example.jp",
                 done="2年生が総合的な学習の時間(20時間)で家庭の電力を測り、省エネ案を発表しました。",
+                commitments="2年生の総合的な学習の時間20時間と、保護者への測定協力のお願い。",
                 students=64,
                 events=3,
                 sdgs=(4, 7, 13),
@@ -607,11 +611,13 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=2,
                 sdgs=(8, 11),
                 funds="市の観光振興事業費 15万円(印刷費)",
+                commitments="観光統計の提供、市内の観光事業者への聞き取りの調整、印刷費15万円。",
                 next_steps="完成したルートを市の観光サイトに掲載します。",
             ),
             DemoReport(
                 admin="kenkyu@shimanami-mirai-hs.example.jp",
                 done="2年生の探究で、観光客120人への聞き取りから3つの周遊ルートを提案しました。",
+                commitments="2年生の探究の時間(4回の校外活動を含む)と、聞き取りの引率。",
                 students=38,
                 events=4,
                 sdgs=(4, 8, 11),
@@ -624,6 +630,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=2,
                 sdgs=(8, 12),
                 funds="ツアー造成費は自社負担",
+                commitments="生徒の提案から1ルートを選んで商品化し、試験販売する(造成費は自社負担)。",
                 next_steps="秋の観光シーズンに定期商品にします。",
             ),
         ),
@@ -639,6 +646,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=1,
                 sdgs=(11,),
                 funds="町の防災事業費(印刷・配布)",
+                commitments="ハザードマップの説明と、完成した地図の印刷・全戸配布。",
                 next_steps="毎年の防災訓練で地図を更新します。",
             ),
             DemoReport(
@@ -648,10 +656,12 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 events=2,
                 sdgs=(9, 11),
                 funds="社員の同行は社会貢献活動として自社負担",
+                commitments="町歩きへの社員の同行(各回2名以上)と、危ない場所の見分け方の説明。",
             ),
             DemoReport(
                 admin="kyomu@harukaze-es.example.jp",
                 done="5年生が校区を3回に分けて歩き、気づいたことを防災マップにまとめて発表しました。",
+                commitments="5年生の町歩き3回と発表会の運営、保護者への安全面の連絡。",
                 students=42,
                 events=3,
                 sdgs=(4, 11),

@@ -144,6 +144,8 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
         "show_reports": show_reports,
         "project": project,
         "parties": parties,
+        # An ended project with nothing written has nothing to show here.
+        "show_commitments": any(p.commitments or p.can_commit for p in parties),
         "agreement": agreement,
         # From the rows read above (readiness() would read them again).
         "readiness": services.readiness_of(

@@ -104,3 +104,12 @@ def test_another_partys_commitments_are_not_a_members_to_write(client, personas)
     assert client.post(url, {"commitments": "代わりに書く"}).status_code == 404
     school.refresh_from_db()
     assert school.commitments == ""
+
+
+def test_an_ended_project_with_nothing_written_shows_no_empty_section(client, personas):
+    project = _accepted_triad(personas)
+    detail = reverse("projects:detail", args=[project.pk])
+    client.force_login(personas.teacher)
+    assert 'id="commitments"' in client.get(detail).content.decode()  # invites writing
+    services.project_cancel(project=project, actor=personas.teacher, reason="日程が合わない")
+    assert 'id="commitments"' not in client.get(detail).content.decode()

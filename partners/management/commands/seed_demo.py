@@ -529,6 +529,7 @@ class DemoSeeder:
                     organisation=organisation,
                     role=PartyRole(organisation.kind),
                     contact=self.users[report.admin],
+                    commitments=report.commitments,
                 )
                 for organisation, report in zip(organisations, spec.reports, strict=True)
             ]
