@@ -6,7 +6,7 @@ a desktop and a phone-sized screen, with axe-core on every page they visit.
 - teacher: signs in, finds a company through the posting search with a filter, reads its
   posting, opens the notifications and marks one read;
 - company CSR manager: signs in, edits the organisation's profile, accepts an approved
-  proposal and opens the project it formed;
+  proposal, opens the project it formed and writes what the company commits to;
 - coordinator: signs in with a password and TOTP, approves a request in the review queue,
   opens the coordination dashboard.
 
@@ -482,6 +482,17 @@ def test_company_csr_manager_edits_the_profile_and_accepts_a_proposal(
         page.locator(f"main a[href='{project.get_absolute_url()}']").first.click()
     expect(page.locator("h1")).to_contain_text(world.drill.title)
     journey.check("the new project")
+
+    # Write down what the company brings; the partners read it on the project page.
+    commitments = "防災訓練の運営に社員3名を出します。"
+    with page.expect_navigation():
+        page.locator("#commitments a").click()
+    journey.check("our commitments")
+    page.locator("main form [name=commitments]").fill(commitments)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("#commitments")).to_contain_text(commitments)
+    journey.check("the project with our commitments")
     _assert_clean(tab_traffic)
 
 

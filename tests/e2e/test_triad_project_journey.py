@@ -1,7 +1,8 @@
 """Journey (1) of the proposals issue: a municipal officer asks for an introduction from a
 suggested three-way idea, a coordinator (signed in with TOTP) approves it in the review queue,
-the company and the school accept, the project is formed, everyone signs the agreement, the
-teacher completes the safety checklist, and the project is active."""
+the company and the school accept, the project is formed, the company writes what it commits
+to, everyone signs the agreement, the teacher completes the safety checklist, and the project
+is active."""
 
 import re
 import time
@@ -15,6 +16,7 @@ from tests import factories
 from tests.e2e.conftest import Traffic
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # tests.factories.give_totp
+COMMITMENTS = "社員2名が授業に参加し、測定機器10台を貸し出します。"
 
 
 def _totp() -> str:
@@ -125,6 +127,13 @@ def test_three_way_introduction_becomes_an_active_project(
     for user in (world["teacher"], world["officer"], world["company_admin"]):
         _sign_in(page, url, user)
         page.goto(f"{url}{project.get_absolute_url()}")
+        if user == world["company_admin"]:
+            # The company writes what it brings, from its own link on the project page.
+            page.locator("#commitments a").click()
+            page.locator("main form [name=commitments]").fill(COMMITMENTS)
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_url(re.compile(r"/projects/\d+/(#commitments)?$"))
+            assert COMMITMENTS in page.locator("#commitments").inner_text()
         page.locator(f"form[action='{reverse('projects:sign', args=[project.pk])}'] button").click()
         page.wait_for_load_state()
         if user == world["teacher"]:
@@ -137,6 +146,7 @@ def test_three_way_introduction_becomes_an_active_project(
             page.wait_for_load_state()
     project.refresh_from_db()
     assert project.state == "active"
+    assert project.parties.get(organisation__kind="company").commitments == COMMITMENTS
     assert re.search(r"実施中|Active", page.locator("main hgroup").inner_text())
 
     assert traffic.foreign() == []
