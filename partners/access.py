@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from sankangaku.accounts.mfa import user_has_mfa
@@ -182,13 +182,9 @@ def get_organisation_for(user: User, pk: int, *, action: Action) -> Organisation
     Raises Http404 for outsiders (and for anything that does not exist), PermissionDenied
     for insiders whose role lacks the capability.
     """
-    organisation = (
-        Organisation.objects.select_related("prefecture", "location__prefecture")
-        .filter(pk=pk)
-        .first()
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("prefecture", "location__prefecture"), pk=pk
     )
-    if organisation is None:
-        raise Http404
     if action in capabilities_for(user, organisation):
         return organisation
     if not _is_insider(user, organisation):
@@ -309,13 +305,12 @@ def get_posting_for(user: User, pk: int, *, action: PostingAction) -> Posting:
     # What every posting page shows; the contact person (editors only) is read when shown.
     # Each further join made PostgreSQL's planning of this query dearer (measured: 1.2 ms
     # with the contact and the organisation's prefecture, 0.4 ms without).
-    posting = (
-        Posting.objects.select_related("organisation", "prefecture", "location__prefecture")
-        .filter(pk=pk)
-        .first()
+    # get_object_or_404 (a get()) rather than .first(): first() orders by the model's
+    # ordering, and compiling ORDER BY beside ≈ 90 selected columns cost ≈ 0.5 ms of CPU.
+    posting = get_object_or_404(
+        Posting.objects.select_related("organisation", "prefecture", "location__prefecture"),
+        pk=pk,
     )
-    if posting is None:
-        raise Http404
     capabilities = posting_capabilities_for(user, posting)
     if action in capabilities:
         return posting
@@ -427,15 +422,12 @@ def get_workflow_proposal_for(user: User, pk: int, *, action: ProposalAction) ->
     it (outsiders learn nothing, not even that it exists), 403 for parties who may not act."""
     from matching.models import MatchProposal
 
-    proposal = (
+    proposal = get_object_or_404(
         MatchProposal.objects.select_related(
             "posting__organisation", "partner", "second_partner", "partner_posting"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        pk=pk,
     )
-    if proposal is None:
-        raise Http404
     capabilities = proposal_capabilities_for(user, proposal)
     if action in capabilities:
         return proposal
@@ -505,18 +497,14 @@ def get_project_for(user: User, pk: int, *, action: ProjectAction) -> Any:
     # in one query. Not the posting (a page links to it by project.posting_id; the few
     # services that need it load it): joining its fifty columns and its organisation's
     # cost more CPU than the rest of this function.
-    project = (
-        Project.objects.select_related("agreement")
-        .prefetch_related(
+    project = get_object_or_404(
+        Project.objects.select_related("agreement").prefetch_related(
             Prefetch(
                 "parties", queryset=ProjectParty.objects.select_related("organisation", "contact")
             )
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        pk=pk,
     )
-    if project is None:
-        raise Http404
     capabilities = project_capabilities_for(user, project)
     if action in capabilities:
         return project

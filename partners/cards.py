@@ -88,8 +88,10 @@ def posting_cards(pks: Iterable[int]) -> list[SafeString]:
     out). Queries: one for the versions; for cards not in the cache, the two of
     selectors.posting_card_list."""
     order = list(pks)
-    versions = Posting.objects.filter(pk__in=order).values_list(
-        "pk", "updated_at", "organisation__updated_at"
+    versions = (
+        Posting.objects.filter(pk__in=order)
+        .order_by()
+        .values_list("pk", "updated_at", "organisation__updated_at")
     )
     return _cards("posting", POSTING_CARD_TEMPLATE, order, versions, selectors.posting_card_list)
 
@@ -98,8 +100,10 @@ def organisation_cards(pks: Iterable[int]) -> list[SafeString]:
     """The cards of these organisations, in this order. Queries: one for the versions; for
     cards not in the cache, the two of selectors.organisation_card_list."""
     order = list(pks)
-    versions = Organisation.objects.filter(pk__in=order).values_list(
-        "pk", "updated_at", "stats__computed_at"
+    versions = (
+        Organisation.objects.filter(pk__in=order)
+        .order_by()
+        .values_list("pk", "updated_at", "stats__computed_at")
     )
     return _cards(
         "organisation",
