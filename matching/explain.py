@@ -3,6 +3,7 @@ breakdown (so a proposal computed in Japanese reads in English for an English us
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,25 +32,43 @@ class Bar:
     weighted: float  # its share of the score, 0–1
 
 
-def theme_names(slugs: list[str]) -> list[str]:
-    themes = {t.slug: t.name for t in Theme.objects.filter(slug__in=slugs)}
-    return [themes.get(slug, slug) for slug in slugs]
+def _domain_themes(breakdown: dict[str, Any]) -> list[str]:
+    """The shared themes a sentence names (SDGs are shown as chips, not in words)."""
+    return [s for s in breakdown.get("shared_themes") or [] if not s.startswith("sdg-")]
+
+
+def theme_names(breakdowns: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """slug → name (in the active language) of every theme the sentences of these
+    breakdowns name, a triad's two halves included: one query for a whole list, none when
+    nothing is shared (a query per proposal was an N+1 on the posting page)."""
+    slugs: set[str] = set()
+    for breakdown in breakdowns:
+        for part in (breakdown, breakdown.get("first") or {}, breakdown.get("second") or {}):
+            slugs.update(_domain_themes(part))
+    if not slugs:
+        return {}
+    return {theme.slug: theme.name for theme in Theme.objects.filter(slug__in=slugs)}
 
 
 def sentences(
-    breakdown: dict[str, Any], *, funding_route: str = "", with_keywords: bool = False
+    breakdown: dict[str, Any],
+    *,
+    names: Mapping[str, str],
+    funding_route: str = "",
+    with_keywords: bool = False,
 ) -> list[str]:
-    """Reasons in plain sentences. Pages show the shared keywords highlighted on their own,
-    so they join the sentences only when asked (emails, plain text)."""
+    """Reasons in plain sentences; `names` from theme_names(). Pages show the shared
+    keywords highlighted on their own, so they join the sentences only when asked (emails,
+    plain text)."""
     signals = breakdown.get("signals", {})
     lines = []
     words = breakdown.get("shared_words") or []
     if words and with_keywords:
         lines.append(_("Shared keywords: %(words)s.") % {"words": "、".join(words)})
-    themes = breakdown.get("shared_themes") or []
-    domain = [slug for slug in themes if not slug.startswith("sdg-")]
+    domain = _domain_themes(breakdown)
     if domain:
-        lines.append(_("Shared themes: %(themes)s.") % {"themes": "、".join(theme_names(domain))})
+        themes = "、".join(names.get(slug, slug) for slug in domain)
+        lines.append(_("Shared themes: %(themes)s.") % {"themes": themes})
     geography = signals.get("geography")
     distance = breakdown.get("distance_km")
     if geography is not None:

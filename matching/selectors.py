@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,19 +22,21 @@ class Suggestion:
     second_sentences: list[str]
 
 
-def _suggestion(proposal: MatchProposal, funding_route: str) -> Suggestion:
+def _suggestion(
+    proposal: MatchProposal, funding_route: str, names: Mapping[str, str]
+) -> Suggestion:
     breakdown: dict[str, Any] = proposal.breakdown
     if proposal.kind == MatchProposal.Kind.TRIAD:
         first, second = breakdown.get("first", {}), breakdown.get("second", {})
         return Suggestion(
             proposal,
-            explain.sentences(first, funding_route=funding_route),
+            explain.sentences(first, names=names, funding_route=funding_route),
             explain.bars(first),
-            explain.sentences(second, funding_route=funding_route),
+            explain.sentences(second, names=names, funding_route=funding_route),
         )
     return Suggestion(
         proposal,
-        explain.sentences(breakdown, funding_route=funding_route),
+        explain.sentences(breakdown, names=names, funding_route=funding_route),
         explain.bars(breakdown),
         [],
     )
@@ -67,7 +70,8 @@ def suggestion_list_for_posting(
         .select_related(*_SUGGESTION_RELATED[kind])
         .order_by("rank")[:limit]
     )
-    return [_suggestion(p, posting.funding_route) for p in proposals]
+    names = explain.theme_names(p.breakdown for p in proposals)
+    return [_suggestion(p, posting.funding_route, names) for p in proposals]
 
 
 def triad_list_for_coordinator(*, prefecture_codes: set[int] | None) -> QuerySet[MatchProposal]:

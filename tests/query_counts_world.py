@@ -175,13 +175,22 @@ class World:
             )
         return project
 
+    def _breakdown(self, i: int) -> dict:
+        """As the engine stores it: the explanation names each shared domain theme."""
+        return {
+            "signals": {"theme": 0.4, "complement": 0.3, "geography": 0.8},
+            "shared_themes": [t.slug for t in self._themes(i)],
+            "shared_words": ["観光"],
+        }
+
     def _proposal(self, posting: Posting, partner: Organisation, **fields) -> MatchProposal:
+        rank = fields.pop("rank", 1)
         return MatchProposal.objects.create(
             posting=posting,
             partner=partner,
             score=0.5,
             engine_version="test",
-            **{"rank": 1, "breakdown": {"themes": 0.4, "text": 0.3}, **fields},
+            **{"rank": rank, "breakdown": self._breakdown(rank), **fields},
         )
 
     # --- rows a POST region acts on (each request uses up one) ----------------------------
@@ -303,7 +312,7 @@ class World:
             second_partner=school,
             partner_posting=self.company_posting,
             rank=1,
-            breakdown={"first": {"themes": 0.5}, "second": {"themes": 0.2}},
+            breakdown={"first": self._breakdown(i), "second": self._breakdown(i + 1)},
         )
         self._proposal(
             posting,

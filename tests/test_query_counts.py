@@ -233,11 +233,12 @@ PAGES = [
         "posting_detail.company_admin",
         "company_admin",
         _u("partners:posting_detail", lambda w: w.company_posting.pk),
-        13,
+        14,
         why=(
             "session, user+coordinator, the user's memberships (once a request), unread badge, the "
             "posting (organisation and places joined), its contact person (editors only), pair and "
-            "triad suggestions (partners joined), decline reasons, themes, the organisation's card "
+            "triad suggestions (partners joined), the names of the themes their explanations share "
+            "(once a list with any), decline reasons, themes, the organisation's card "
             "(partners.cards: its version; cache cold: the organisation with places and stats, its "
             "themes)"
         ),
