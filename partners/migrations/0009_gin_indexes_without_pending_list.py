@@ -5,8 +5,8 @@ With fastupdate on (PostgreSQL's default) new entries wait in an unsorted pendin
 until a VACUUM or until the list outgrows gin_pending_list_limit (4 MB). Every scan of the
 index reads the whole list. Measured on the load benchmark's data set (3,100 postings, just
 built, not yet vacuumed: 309 pending pages): the search "防災" in one region and one kind of
-organisation took 13.3 ms to run, because it scanned the index once for each of the region's
-seven prefectures and each scan read the list; with the list merged, 1.0 ms. Postings are
+organisation took 13.3 ms to run, because it scanned the index once for each prefecture of
+the region and each scan read the list; with the list merged, 1.0 ms. Postings are
 written far less often than they are searched, so each write now pays for its index entries
 instead of every search that follows. Organisation names (trigram index) likewise.
 
