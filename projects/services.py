@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import AuditEvent, Membership, OrganisationKind, Posting, Theme
 from partners.services import ServiceError
@@ -345,6 +346,9 @@ def party_handover(*, party: ProjectParty, actor: Any, new_contact: Any, memo: s
 # A party's commitments are part of the working arrangement: written and changed while the
 # project is forming or running, kept as the record once it has ended.
 COMMITMENT_STATES = (ProjectState.FORMING, ProjectState.ACTIVE)
+COMMITMENTS_CLOSED = gettext_lazy(
+    "Commitments can be changed only while the project is forming or running."
+)
 
 
 @transaction.atomic
@@ -361,9 +365,7 @@ def party_commitments_update(*, party: ProjectParty, actor: Any, text: str) -> b
         .get(pk=locked.project_id)
     )
     if project.state not in COMMITMENT_STATES:
-        raise ServiceError(
-            _("Commitments can be changed only while the project is forming or running.")
-        )
+        raise ServiceError(COMMITMENTS_CLOSED)
     if locked.commitments == text:
         return False
     locked.commitments = text

@@ -356,9 +356,7 @@ def party_commitments(request: HttpRequest, pk: int, party_pk: int) -> HttpRespo
     """What one party commits to: any member of that party writes it, like its report."""
     project, party = access.get_project_party_for(request.user, pk, party_pk)
     if project.state not in services.COMMITMENT_STATES:
-        messages.info(
-            request, _("Commitments can be changed only while the project is forming or running.")
-        )
+        messages.info(request, services.COMMITMENTS_CLOSED)
         return redirect(project)
     form = CommitmentsForm(request.POST or None, initial={"commitments": party.commitments})
     if request.method == "POST" and form.is_valid():
