@@ -1,6 +1,7 @@
 """Search: Japanese normalisation, filters, visibility, pagination, htmx, query counts."""
 
 from datetime import timedelta
+from itertools import combinations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -310,3 +311,23 @@ def test_similar_postings_use_the_text_filter(personas):
         )
         == []
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="evaluates tsqueries in PostgreSQL")
+@pytest.mark.django_db
+def test_two_of_matches_documents_with_at_least_two_of_the_words():
+    # Every subset of five words, as a stored vector, against the query: true exactly when
+    # the subset holds two or more of them (one word alone: true when it holds that word).
+    words = ["'観光'", "'防災'", "'子供'", "'農業'", "'移住'"]
+    subsets = [s for size in range(len(words) + 1) for s in combinations(words, size)]
+    with connection.cursor() as cursor:
+        for probe, wanted in ((words, 2), (words[:2], 2), (words[:1], 1)):
+            query = selectors._two_of(probe)
+            for subset in subsets:
+                document = " ".join(w.strip("'") for w in subset) or "空"
+                cursor.execute(
+                    "SELECT to_tsvector('simple', %s) @@ to_tsquery('simple', %s)",
+                    [document, query],
+                )
+                held = len(set(subset) & set(probe))
+                assert cursor.fetchone()[0] is (held >= wanted), (query, subset)
