@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -122,6 +123,7 @@ _reference_rows: dict[str, tuple[float, list[Any]]] = {}
 def reference_forget() -> None:
     """Drop every process-local copy (tests, after loading reference data)."""
     _reference_rows.clear()
+    _rendered_selects.clear()
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -141,13 +143,20 @@ class ListedChoiceIterator(ModelChoiceIterator):
 
 class _ReferenceChoiceIterator(ListedChoiceIterator):
     def rows(self) -> list[Any]:
+        return self._copy()[1]
+
+    def version(self) -> tuple[str, float]:
+        """Names the copy the options come from: a new copy is a new version."""
+        return self.field.reference_key, self._copy()[0]
+
+    def _copy(self) -> tuple[float, list[Any]]:
         key = self.field.reference_key
         now = time.monotonic()
         cached = _reference_rows.get(key)
         if cached is None or now - cached[0] > REFERENCE_SECONDS:
             cached = (now, list(self.queryset))
             _reference_rows[key] = cached
-        return cached[1]
+        return cached
 
     def __len__(self) -> int:
         return len(self.rows()) + (self.field.empty_label is not None)
@@ -156,11 +165,58 @@ class _ReferenceChoiceIterator(ListedChoiceIterator):
         return self.field.empty_label is not None or bool(self.rows())
 
 
+# The markup of reference <select>s, per process (ReferenceSelect). A key holds the version
+# of the copy the options came from, so a new copy makes new keys; the old ones are dropped
+# when the dictionary is full.
+_rendered_selects: dict[tuple[Any, ...], SafeString] = {}
+RENDERED_SELECTS_MAX = 2_000
+
+
+class ReferenceSelect(forms.Select):
+    """The <select> of a ReferenceChoiceField, its markup kept per process.
+
+    Building the options of every prefecture and every theme was about half of a search
+    page's filter form (≈ 0.9 of 1.8 ms of CPU). The markup depends only on the copy of the
+    rows, the field's option values and empty label, the chosen value, the attributes, the
+    renderer and the language, and all of them are in the key.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        choices = self.choices
+        if not isinstance(choices, _ReferenceChoiceIterator):
+            return super().render(name, value, attrs, renderer)
+        field = choices.field
+        key = (
+            choices.version(),
+            field.to_field_name,
+            str(field.empty_label),
+            name,
+            tuple(self.format_value(value)),
+            tuple(self.build_attrs(self.attrs, attrs).items()),  # in order, as written
+            type(renderer),
+            translation.get_language(),
+        )
+        try:
+            html = _rendered_selects.get(key)
+        except TypeError:  # an attribute value that cannot be a key
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(_rendered_selects) >= RENDERED_SELECTS_MAX:
+                _rendered_selects.clear()
+            _rendered_selects[key] = html
+        return html
+
+
 class ReferenceChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField over reference data, its options from a per-process copy.
-    `reference_key` names the copy: one per distinct queryset."""
+    """A ModelChoiceField over reference data, its options from a per-process copy (and its
+    <select> markup too: ReferenceSelect). `reference_key` names the copy: one per distinct
+    queryset."""
 
     iterator = _ReferenceChoiceIterator
+    widget = ReferenceSelect
 
     def __init__(self, *args: Any, reference_key: str, **kwargs: Any) -> None:
         self.reference_key = reference_key

@@ -7,6 +7,7 @@ import inspect
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 
 import partners.forms
 import projects.forms
@@ -128,3 +129,47 @@ def test_reference_options_are_read_once_per_process_but_values_are_checked_live
     monkeypatch.setattr(sankangaku.forms, "REFERENCE_SECONDS", -1)
     with django_assert_num_queries(1):
         assert f'value="{theme.slug}"' not in str(partners.forms.PostingFilterForm()["theme"])
+
+
+def test_reference_selects_are_built_once_per_value_attributes_and_language(
+    reference_data, monkeypatch
+):
+    reference_forget()
+    built = []
+    optgroups = forms.Select.optgroups
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        return optgroups(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms.Select, "optgroups", counting)
+
+    def page(data=None, language="ja"):
+        with translation.override(language):
+            form = partners.forms.PostingFilterForm(data)
+            return str(form["prefecture"]) + str(form["theme"])
+
+    first = page()
+    assert len(built) == 2
+    assert page() == first and len(built) == 2  # kept: no options built again
+    # What the key holds changes the markup: a chosen value, the language.
+    chosen = page({"prefecture": "13"})  # the theme's key is the same: still kept
+    assert 'value="13" selected' in chosen and 'value="13" selected' not in first
+    assert len(built) == 3
+    assert page(language="en") != first and len(built) == 5
+    # Kept markup is exactly a fresh render.
+    for data in (None, {"prefecture": "13", "theme": "tourism"}, {"theme": "no-such-theme"}):
+        form = partners.forms.PostingFilterForm(data)
+        for name in ("prefecture", "theme"):
+            bound = form[name]
+            widget = bound.field.widget
+            attrs = bound.build_widget_attrs({}, widget)  # as BoundField.as_widget does
+            attrs.setdefault("id", bound.auto_id)
+            fresh = forms.Select.render(widget, bound.html_name, bound.value(), attrs)
+            assert str(bound) == fresh
+    # A new copy of the rows is a new key: a theme switched off leaves the options with it.
+    theme = Theme.objects.filter(is_active=True).order_by("kind", "position", "slug").first()
+    Theme.objects.filter(pk=theme.pk).update(is_active=False)
+    assert f'value="{theme.slug}"' in page()
+    monkeypatch.setattr(sankangaku.forms, "REFERENCE_SECONDS", -1)
+    assert f'value="{theme.slug}"' not in page()
