@@ -167,9 +167,11 @@ class _ReferenceChoiceIterator(ListedChoiceIterator):
 
 # The markup of reference <select>s, per process (ReferenceSelect). A key holds the version
 # of the copy the options came from, so a new copy makes new keys; the old ones are dropped
-# when the dictionary is full.
+# when the dictionary is full. The project's fields need a few hundred keys (each value,
+# with and without an error, in two languages); the cap bounds what made-up values in URLs
+# can take: ≈ 2–3 KB a select, ≈ 3 MB a process.
 _rendered_selects: dict[tuple[Any, ...], SafeString] = {}
-RENDERED_SELECTS_MAX = 2_000
+RENDERED_SELECTS_MAX = 1_000
 
 
 class ReferenceSelect(forms.Select):
