@@ -12,6 +12,9 @@ from collections import Counter
 from typing import Any
 
 BUCKET_SECONDS = 10
+# The latency target (QUALITY.md): each 10-s bucket's p95 is compared with it, to show whether
+# a miss is steady or comes in episodes.
+P95_TARGET_MS = 100
 GROUP_ORDER = ("list", "detail", "search", "htmx", "write")
 
 
@@ -43,7 +46,9 @@ def summarise(
 
     Requests that started in the first `skip_seconds` (ramp-up) are left out of every figure;
     `until` (epoch) cuts the end. Sustained throughput is requests per second over the
-    measured window; the 10-second buckets show whether it held (min and max bucket).
+    measured window; the 10-second buckets show whether it held (min and max bucket), and
+    their p95s whether the latency was steady or came in episodes (the range, and how many
+    full buckets stayed under P95_TARGET_MS).
     """
     if not records:
         return {"requests": 0}
@@ -56,6 +61,10 @@ def summarise(
     seconds = max(end - start, 1e-9)
     buckets = Counter(int((r["t"] - start) // BUCKET_SECONDS) for r in window)
     full = [buckets.get(i, 0) / BUCKET_SECONDS for i in range(int(seconds // BUCKET_SECONDS))]
+    bucket_times: dict[int, list[float]] = {}
+    for r in window:
+        bucket_times.setdefault(int((r["t"] - start) // BUCKET_SECONDS), []).append(r["ms"])
+    bucket_p95 = [percentile(bucket_times[i], 0.95) for i in range(len(full)) if i in bucket_times]
     groups = sorted(
         {r["group"] for r in window},
         key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g),
@@ -69,6 +78,10 @@ def summarise(
         "ok_per_second": round(sum(1 for r in window if r["ok"]) / seconds, 1),
         "bucket_rps_min": round(min(full), 1) if full else None,
         "bucket_rps_max": round(max(full), 1) if full else None,
+        "bucket_p95_min_ms": round(min(bucket_p95), 1) if bucket_p95 else None,
+        "bucket_p95_max_ms": round(max(bucket_p95), 1) if bucket_p95 else None,
+        "buckets": len(bucket_p95),
+        "buckets_p95_under_target": sum(1 for p in bucket_p95 if p < P95_TARGET_MS),
         "overall": latency(window),
         "groups": {g: latency([r for r in window if r["group"] == g]) for g in groups},
         "endpoints": {n: latency([r for r in window if r["name"] == n]) for n in names},

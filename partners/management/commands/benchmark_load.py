@@ -413,6 +413,12 @@ class Command(BaseCommand):
             f"10-s buckets {s['bucket_rps_min']}–{s['bucket_rps_max']} req/s); "
             f"{s['ok_per_second']} successful req/s."
         )
+        if s.get("buckets"):
+            self.say(
+                f"p95 of each 10-s bucket: {s['bucket_p95_min_ms']}–{s['bucket_p95_max_ms']} ms; "
+                f"{s['buckets_p95_under_target']} of {s['buckets']} buckets under "
+                f"{analysis.P95_TARGET_MS} ms."
+            )
         line = "  {:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}"
         self.say(line.format("", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"))
 
