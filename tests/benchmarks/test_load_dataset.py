@@ -66,13 +66,16 @@ def test_summary_leaves_out_the_warmup_and_counts_errors_per_type():
 
 
 def test_summary_gives_each_full_buckets_p95_against_the_target():
-    # 30 s at 10 req/s: a slow first 10 s (250 ms), then two fast buckets (20 ms), and a
-    # last, partial bucket that is left out like the throughput's.
-    records = [_record(1000 + i / 10, ms=250.0 if i < 100 else 20.0) for i in range(300)]
-    records.append(_record(1030.5, ms=900.0))
+    # 40 s: a slow first 10 s (250 ms), a fast one (20 ms), 10 s in which no request started
+    # (everyone waiting: not under target), a fast one, and a last, partial bucket that is
+    # left out like the throughput's.
+    records = [_record(1000 + i / 10, ms=250.0) for i in range(100)]
+    records += [_record(1010 + i / 10, ms=20.0) for i in range(100)]
+    records += [_record(1030 + i / 10, ms=20.0) for i in range(100)]
+    records.append(_record(1040.5, ms=900.0))
     summary = analysis.summarise(records)
 
-    assert summary["buckets"] == 3
+    assert summary["buckets"] == 4
     assert summary["bucket_p95_min_ms"] == 20.0
     assert summary["bucket_p95_max_ms"] == 250.0
     assert summary["buckets_p95_under_target"] == 2
