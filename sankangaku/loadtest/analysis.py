@@ -59,12 +59,12 @@ def summarise(
         return {"requests": 0}
     end = max(r["t"] + r["ms"] / 1000 for r in window)
     seconds = max(end - start, 1e-9)
-    buckets = Counter(int((r["t"] - start) // BUCKET_SECONDS) for r in window)
-    full = [buckets.get(i, 0) / BUCKET_SECONDS for i in range(int(seconds // BUCKET_SECONDS))]
     bucket_times: dict[int, list[float]] = {}
     for r in window:
         bucket_times.setdefault(int((r["t"] - start) // BUCKET_SECONDS), []).append(r["ms"])
-    bucket_p95 = [percentile(bucket_times[i], 0.95) for i in range(len(full)) if i in bucket_times]
+    full_buckets = range(int(seconds // BUCKET_SECONDS))
+    full = [len(bucket_times.get(i, ())) / BUCKET_SECONDS for i in full_buckets]
+    bucket_p95 = [percentile(bucket_times[i], 0.95) for i in full_buckets if i in bucket_times]
     groups = sorted(
         {r["group"] for r in window},
         key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g),
