@@ -17,7 +17,8 @@ It never touches the configured database's data nor a shared server's uptime:
    this one's) and gunicorn (sync workers, --workers, persistent connections as settings
    do) on 127.0.0.1 and a free port, both with production-like settings (DEBUG=0, a throw-away
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0 for plain HTTP);
-4. locust, headless, --users people at most --user-rate requests/s each, for --warmup +
+4. locust, headless, --users people sending --user-rate requests/s each on average, at
+   random moments (a Poisson stream in all), for --warmup +
    --duration seconds (sankangaku/loadtest/locustfile.py: lists, details, htmx partials,
    searches, writes). The first --warmup seconds are left out of the figures;
 5. every 5 s the RSS of the gunicorn tree and of the worker tree; with --restart-postgres-at S,
@@ -60,6 +61,10 @@ SCRATCH_SUFFIX = "_load"
 TARGET_RPS = 120
 TARGET_P95_MS = 100
 TARGET_MEMORY_GROWTH = 10.0
+# 30 people × 4.2 = 126 req/s offered: the target's rate and 5 % more, so that a site that
+# keeps up shows ≥ 120 sustained whatever the random gaps did (at exactly 120 offered, the
+# throughput verdict is a coin toss). The latency target is judged at that load.
+DEFAULT_USER_RATE = 4.2
 
 
 class Command(BaseCommand):
@@ -89,8 +94,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user-rate",
             type=float,
-            default=5.0,
-            help="requests per second each person sends at most (5; 0 = no pause)",
+            default=DEFAULT_USER_RATE,
+            help=f"requests per second each person sends on average ({DEFAULT_USER_RATE}; "
+            "0 = no pause)",
         )
         parser.add_argument(
             "--restart-postgres-at",
@@ -240,7 +246,7 @@ class Command(BaseCommand):
         seconds = options["warmup"] + options["duration"]
         self.figures["load_average_before"] = runner.load_average()
         self.say(
-            f"Load: {options['users']} people, ≤ {options['user_rate']} req/s each, "
+            f"Load: {options['users']} people, {options['user_rate']} req/s each on average, "
             f"{options['warmup']} s warm-up + {options['duration']} s measured; load average "
             f"{self.figures['load_average_before']}."
         )
@@ -405,7 +411,7 @@ class Command(BaseCommand):
         )
         self.say(
             f"{o['users']} signed-in people in {o['organisations']} organisations, gunicorn "
-            f"{o['workers']} sync workers, ≤ {o['user_rate']} req/s each; measured "
+            f"{o['workers']} sync workers, {o['user_rate']} req/s each on average; measured "
             f"{s['seconds']} s after {o['warmup']} s warm-up."
         )
         self.say(
