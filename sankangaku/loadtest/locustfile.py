@@ -153,9 +153,9 @@ class Person(FastHttpUser):
         Poisson stream of 30 × USER_RATE a second. A person whose last task overran the
         schedule starts the next at once, but never makes up more than BEHIND_SECONDS: after
         a stall (a database restart) they go on at the usual rate, not in a flood."""
-        now = time.monotonic()
         if USER_RATE <= 0:
             return 0.0
+        now = time.monotonic()
         self.next_start = max(self.next_start, now - BEHIND_SECONDS)
         self.next_start += self.pacing.expovariate(USER_RATE)
         return max(0.0, self.next_start - now)
