@@ -47,7 +47,9 @@ def theme_names(breakdowns: Iterable[dict[str, Any]]) -> dict[str, str]:
             slugs.update(_domain_themes(part))
     if not slugs:
         return {}
-    return {theme.slug: theme.name for theme in Theme.objects.filter(slug__in=slugs)}
+    # Unordered, and only the names: an ORDER BY costs the compiler a pass over the columns.
+    themes = Theme.objects.filter(slug__in=slugs).order_by().only("slug", "name_ja", "name_en")
+    return {theme.slug: theme.name for theme in themes}
 
 
 def sentences(
