@@ -82,7 +82,7 @@ def posting_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
             "reasons": reasons,
             "organisation": posting.organisation,
             "organisation_cards": cards.organisation_cards([posting.organisation_id]),
-            "themes": posting.themes.all(),
+            "posting_body": cards.posting_body(posting),
             "can_edit": PostingAction.EDIT in capabilities,
             "can_review": PostingAction.REVIEW in capabilities,
             "can_respond": PostingAction.RESPOND in capabilities and my_response is None,
