@@ -149,9 +149,9 @@ def test_an_edit_of_the_text_or_the_themes_shows_on_the_page_at_once(client, per
         data={"title": "新しいタイトル"},
         themes=[second],
     )
-    html = _page(client, posting)
-    assert "新しいタイトル" in html and "古いタイトル" not in html
-    assert second.name_ja in html and first.name_ja not in html
+    body = _body(_page(client, posting))
+    assert "新しいタイトル" in body and "古いタイトル" not in body
+    assert second.name_ja in body and first.name_ja not in body
 
 
 def test_a_coordinators_note_on_a_returned_draft_shows_at_once(client, personas):
