@@ -56,14 +56,10 @@ _SUGGESTION_RELATED = {
 # BY against each one): with whole rows a pair list cost 5.5–6.3 ms of CPU, with these
 # 3.9–4.1; a triad list 3.2–4.1 → 2.2–2.3 ms (300 postings of the load data set, in process).
 _PLACE = ("name", "name_en")
+_PROPOSAL_SHOWN = ("posting_id", "kind", "score", "rank", "breakdown", "state")
 _SUGGESTION_ONLY = {
     MatchProposal.Kind.PAIR: (
-        "posting_id",
-        "kind",
-        "score",
-        "rank",
-        "breakdown",
-        "state",
+        *_PROPOSAL_SHOWN,
         "partner__kind",
         "partner__name",
         *(f"partner__prefecture__{f}" for f in _PLACE),
@@ -72,16 +68,7 @@ _SUGGESTION_ONLY = {
         *(f"partner__location__prefecture__{f}" for f in _PLACE),
         "partner_posting__title",
     ),
-    MatchProposal.Kind.TRIAD: (
-        "posting_id",
-        "kind",
-        "score",
-        "rank",
-        "breakdown",
-        "state",
-        "partner__name",
-        "second_partner__name",
-    ),
+    MatchProposal.Kind.TRIAD: (*_PROPOSAL_SHOWN, "partner__name", "second_partner__name"),
 }
 
 
