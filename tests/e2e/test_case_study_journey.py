@@ -112,17 +112,27 @@ def test_teacher_files_report_with_photo_and_case_study_goes_public(
     # Anyone, signed out, finds it in the public list, with the photo and links back.
     page.context.clear_cookies()
     page.goto(f"{url}{reverse('cases:list')}")
-    # The thumbnails load lazily, after the load event: let them finish, or following the
-    # card at once cancels them (net::ERR_ABORTED, which `traffic.failed` would report).
-    page.wait_for_load_state("networkidle")
-    card = page.locator(f"a[href='{case.get_absolute_url()}']").first
+    card = page.locator(
+        "article.case-card", has=page.locator(f"a[href='{case.get_absolute_url()}']")
+    )
     assert TITLE in card.inner_text()
-    card.click()
+    _wait_until_shown(page, card.locator("img"))
+    card.locator(f"a[href='{case.get_absolute_url()}']").click()
     page.wait_for_load_state()
-    assert page.locator("main img").count() >= 1
+    _wait_until_shown(page, page.locator("main img").first)
     for organisation in (completed["school"], completed["city"]):
         assert page.locator(f"main a[href='{organisation.get_absolute_url()}']").count() >= 1
 
     assert traffic.foreign() == []
     assert traffic.failed == []
     assert traffic.errors == []
+
+
+def _wait_until_shown(page, image) -> None:
+    """Wait until a (lazily loaded) image has arrived and decoded. The thumbnails load only
+    once chromium has laid the page out, sometimes after "networkidle" under a busy machine:
+    leaving the page before then cancels them (net::ERR_ABORTED in `traffic.failed`). Waiting
+    for the picture itself also proves the photo is there, not merely an <img> tag."""
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
+    )
