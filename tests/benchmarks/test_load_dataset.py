@@ -5,9 +5,10 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
+from partners.management.commands.benchmark_load import Command
 from partners.models import Membership, Posting
 from projects.models import ProjectMessage, ProjectParty
-from sankangaku.loadtest import analysis
+from sankangaku.loadtest import analysis, runner
 from sankangaku.loadtest.dataset import MARKER_DOMAIN, dataset_build
 
 
@@ -97,6 +98,47 @@ def test_outage_measures_the_gap_and_what_visitors_saw():
     assert gap["not_friendly"] == 1
     assert gap["recovery_seconds"] == pytest.approx(3.0)
     assert gap["failed_after_gap"] == 0
+
+
+def test_cpu_a_request_overall_and_minute_by_minute():
+    # Samples every 5 s; after a 10-s warm-up, two minutes and a bit at 100 requests a
+    # second. Gunicorn uses 0.5 CPU s a second in the first minute and 1.0 in the second;
+    # PostgreSQL 0.2 throughout; the machine's cores are 75 % busy and 5 % taken by the host.
+    step = runner.MEMORY_SAMPLE_SECONDS
+
+    def used(t: float) -> float:
+        return 0.5 * (min(t, 1070) - 1000) + 1.0 * max(0.0, t - 1070)
+
+    samples = []
+    for index in range(0, 135 // step + 1):
+        t = 1000.0 + index * step
+        # Worker 1 ends after the 1095 sample; worker 2, its replacement, counts from zero.
+        gunicorn = {1: used(t)} if t < 1100 else {2: used(t) - used(1095)}
+        samples.append(
+            {
+                "t": t,
+                "gunicorn_cpu": sum(gunicorn.values()),
+                "gunicorn_cpu_by_pid": gunicorn,
+                "postgres_cpu_by_pid": {9: 0.2 * index * step},
+                "worker_cpu_by_pid": {7: 0.0},
+                "locust_cpu_by_pid": {5: 0.0},
+                "machine_cpu": {"user": 1.5 * t, "idle": 0.4 * t, "steal": 0.1 * t},
+            }
+        )
+    records = [_record(1000 + i / 100) for i in range(13500)]
+    command = Command()
+    command.options = {"warmup": 10}
+
+    cpu = command._cpu(samples[:-1], samples[-1], records)
+
+    assert cpu["cpu_ms_per_request_by_minute"] == [7.0, 12.0]
+    assert cpu["cpu_ms_per_request"]["postgres"] == 2.0
+    assert cpu["machine"] == {"busy_percent": 75.0, "idle_percent": 20.0, "steal_percent": 5.0}
+
+
+def test_machine_speed_probe_gives_a_median_and_a_best_time():
+    speed = runner.machine_speed(rounds=3)
+    assert 0 < speed["best_ms"] <= speed["median_ms"]
 
 
 def test_only_2xx_and_3xx_writes_count_as_acknowledged():

@@ -243,6 +243,7 @@ class Command(BaseCommand):
             }
         )
         idle = sampler.sample()
+        self.figures["machine_speed_before"] = runner.machine_speed()
         seconds = options["warmup"] + options["duration"]
         self.figures["load_average_before"] = runner.load_average()
         self.say(
@@ -273,6 +274,7 @@ class Command(BaseCommand):
         )
         sampler.stop()
         end = sampler.sample()
+        self.figures["machine_speed_after"] = runner.machine_speed()
         self.figures["load_average_after"] = runner.load_average()
         self.figures["locust_exit_code"] = rc
         if not out_path.exists():
@@ -338,9 +340,21 @@ class Command(BaseCommand):
             served = sum(1 for r in records if start["t"] <= r["t"] < seen[-1]["t"])
             return round(1000 * seconds / served, 1) if seconds is not None and served else None
 
-        per_request = {
-            label: ms_per_request(label) for label in ("gunicorn", "postgres", "worker", "locust")
-        }
+        labels = ("gunicorn", "postgres", "worker", "locust")
+        per_request = {label: ms_per_request(label) for label in labels}
+
+        # All four groups' CPU a request, minute by minute: does the cost drift within a run
+        # (a data set growing with the writes) or only between runs (the machine)?
+        by_minute = []
+        per_minute = round(60 / runner.MEMORY_SAMPLE_SECONDS)
+        samples_after = [s for s in samples if s["t"] >= start["t"]]
+        for first in range(0, len(samples_after) - per_minute, per_minute):
+            span = samples_after[first : first + per_minute + 1]
+            seconds_used = [runner.cpu_seconds_between(label, span) for label in labels]
+            served = sum(1 for r in records if span[0]["t"] <= r["t"] < span[-1]["t"])
+            if served and None not in seconds_used:
+                by_minute.append(round(1000 * sum(seconds_used) / served, 1))
+
         cpus = os.cpu_count() or 1
         total = sum(ms for ms in per_request.values() if ms)
         return {
@@ -354,6 +368,8 @@ class Command(BaseCommand):
             "worker_cpu_seconds": round(seconds, 1)
             if (seconds := runner.cpu_seconds_between("worker", window)) is not None
             else None,
+            "cpu_ms_per_request_by_minute": by_minute,
+            "machine": runner.machine_share(samples_after),
         }
 
     def _memory(
@@ -469,6 +485,22 @@ class Command(BaseCommand):
                 f"the {f['cpus']} CPUs are full at ≈ {c['requests_per_second_cpu_bound']} req/s "
                 f"(gunicorn alone: ≈ {c['requests_per_second_if_all_cpus_free']} req/s); "
                 f"worker {c['worker_cpu_seconds']} CPU s"
+            )
+            if c.get("cpu_ms_per_request_by_minute"):
+                minutes = ", ".join(str(ms) for ms in c["cpu_ms_per_request_by_minute"])
+                self.say(f"CPU per request, all four, minute by minute (ms): {minutes}")
+            if c.get("machine"):
+                m = c["machine"]
+                self.say(
+                    f"Machine while measured: cores busy {m['busy_percent']} %, idle "
+                    f"{m['idle_percent']} %, taken by the host (steal) {m['steal_percent']} %"
+                )
+        before, after = f.get("machine_speed_before"), f.get("machine_speed_after")
+        if before and after:
+            self.say(
+                "Machine speed probe (a fixed template render on idle cores, CPU ms, median / "
+                f"best of 30; lower is faster): {before['median_ms']} / {before['best_ms']} "
+                f"before the load, {after['median_ms']} / {after['best_ms']} after"
             )
         restart = f.get("restart")
         if restart:
