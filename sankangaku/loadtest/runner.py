@@ -222,9 +222,14 @@ class MemorySampler(threading.Thread):
     `cpu_seconds_between` counts processes that appeared between two samples too.
     """
 
-    def __init__(self, roots: dict[str, int | Callable[[], list[int]]]) -> None:
+    def __init__(
+        self,
+        roots: dict[str, int | Callable[[], list[int]]],
+        probe: SpeedProbe | None = None,
+    ) -> None:
         super().__init__(daemon=True)
         self.roots = dict(roots)
+        self.probe = probe
         self.samples: list[dict[str, Any]] = []
         self._stop_event = threading.Event()
 
@@ -253,7 +258,12 @@ class MemorySampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.wait(MEMORY_SAMPLE_SECONDS):
-            self.samples.append(self.sample())
+            row = self.sample()
+            if self.probe is not None:
+                # One render every few seconds (≈ 0.2 % of a core): the machine's speed
+                # under the load, beside the load's own cost.
+                row["probe_ms"] = self.probe.once()
+            self.samples.append(row)
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -287,31 +297,34 @@ _PROBE_TEMPLATE = (
 )
 
 
-def machine_speed(rounds: int = 30) -> dict[str, float]:
-    """CPU milliseconds for one fixed template render of 300 rows: the median and the best
-    of `rounds` (≈ 0.3 s in all), taken on idle cores before and after the load.
+class SpeedProbe:
+    """CPU milliseconds for one fixed template render of 300 rows: a yardstick for this
+    machine's speed, which drifts from hour to hour and for a second or so at a time (the
+    same render has measured 9.4 ms and, two calls later, 14.8 ms). A run's figures compare
+    with another's only together with it. CPU time, not wall time: waiting for a core does
+    not count, a slower core (or one whose caches others share) does."""
 
-    This machine's speed drifts from hour to hour, and for a second or so at a time (the
-    same render has measured 9.4 ms and, two calls later, 14.8 ms): a run's figures are
-    comparable with another's only together with this probe."""
-    from django.template import Context, Engine
+    def __init__(self) -> None:
+        from django.template import Context, Engine
 
-    engine = Engine(libraries={"i18n": "django.templatetags.i18n"})
-    template = engine.from_string(_PROBE_TEMPLATE)
-    rows = [
-        {"name": f"組織{i}", "text": "地域の課題と企業の強み" * 3, "n": i / 7} for i in range(300)
-    ]
-    template.render(Context({"rows": rows}))  # translations and lookups loaded
-    times = []
-    for _ in range(rounds):
+        engine = Engine(libraries={"i18n": "django.templatetags.i18n"})
+        self._template = engine.from_string(_PROBE_TEMPLATE)
+        rows = [
+            {"name": f"組織{i}", "text": "地域の課題と企業の強み" * 3, "n": i / 7}
+            for i in range(300)
+        ]
+        self._context = Context({"rows": rows})
+        self.once()  # translations and lookups loaded
+
+    def once(self) -> float:
         started = time.process_time()
-        template.render(Context({"rows": rows}))
-        times.append(time.process_time() - started)
-    times.sort()
-    return {
-        "median_ms": round(times[len(times) // 2] * 1000, 2),
-        "best_ms": round(times[0] * 1000, 2),
-    }
+        self._template.render(self._context)
+        return round((time.process_time() - started) * 1000, 2)
+
+    def summary(self, rounds: int = 30) -> dict[str, float]:
+        """The median and the best of `rounds` renders (≈ 0.3 s in all), for idle cores."""
+        times = sorted(self.once() for _ in range(rounds))
+        return {"median_ms": times[len(times) // 2], "best_ms": times[0]}
 
 
 def machine_share(samples: list[dict[str, Any]]) -> dict[str, float] | None:

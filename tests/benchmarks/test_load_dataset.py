@@ -103,7 +103,8 @@ def test_outage_measures_the_gap_and_what_visitors_saw():
 def test_cpu_a_request_overall_and_minute_by_minute():
     # Samples every 5 s; after a 10-s warm-up, two minutes and a bit at 100 requests a
     # second. Gunicorn uses 0.5 CPU s a second in the first minute and 1.0 in the second;
-    # PostgreSQL 0.2 throughout; the machine's cores are 75 % busy and 5 % taken by the host.
+    # PostgreSQL 0.2 throughout; the machine's cores are 75 % busy and 5 % taken by the host;
+    # the speed probe reads 8 ms in the first minute, 12 ms (a slower machine) in the second.
     step = runner.MEMORY_SAMPLE_SECONDS
 
     def used(t: float) -> float:
@@ -123,6 +124,7 @@ def test_cpu_a_request_overall_and_minute_by_minute():
                 "worker_cpu_by_pid": {7: 0.0},
                 "locust_cpu_by_pid": {5: 0.0},
                 "machine_cpu": {"user": 1.5 * t, "idle": 0.4 * t, "steal": 0.1 * t},
+                "probe_ms": 8.0 if t <= 1070 else 12.0,
             }
         )
     records = [_record(1000 + i / 100) for i in range(13500)]
@@ -132,12 +134,13 @@ def test_cpu_a_request_overall_and_minute_by_minute():
     cpu = command._cpu(samples[:-1], samples[-1], records)
 
     assert cpu["cpu_ms_per_request_by_minute"] == [7.0, 12.0]
+    assert cpu["probe_ms_by_minute"] == [8.0, 12.0]
     assert cpu["cpu_ms_per_request"]["postgres"] == 2.0
     assert cpu["machine"] == {"busy_percent": 75.0, "idle_percent": 20.0, "steal_percent": 5.0}
 
 
 def test_machine_speed_probe_gives_a_median_and_a_best_time():
-    speed = runner.machine_speed(rounds=3)
+    speed = runner.SpeedProbe().summary(rounds=3)
     assert 0 < speed["best_ms"] <= speed["median_ms"]
 
 

@@ -235,15 +235,17 @@ class Command(BaseCommand):
             f"gunicorn ({options['workers']} sync workers) on http://127.0.0.1:{port} "
             f"answered after {ready:.1f} s; Celery worker on {options['redis_url']}."
         )
+        probe = runner.SpeedProbe()
         sampler = runner.MemorySampler(
             {
                 "gunicorn": gunicorn.pid,
                 "worker": worker.pid,
                 "postgres": runner.database_backends(self.figures["database"]),
-            }
+            },
+            probe=probe,
         )
         idle = sampler.sample()
-        self.figures["machine_speed_before"] = runner.machine_speed()
+        self.figures["machine_speed_before"] = probe.summary()
         seconds = options["warmup"] + options["duration"]
         self.figures["load_average_before"] = runner.load_average()
         self.say(
@@ -274,7 +276,7 @@ class Command(BaseCommand):
         )
         sampler.stop()
         end = sampler.sample()
-        self.figures["machine_speed_after"] = runner.machine_speed()
+        self.figures["machine_speed_after"] = probe.summary()
         self.figures["load_average_after"] = runner.load_average()
         self.figures["locust_exit_code"] = rc
         if not out_path.exists():
@@ -345,7 +347,7 @@ class Command(BaseCommand):
 
         # All four groups' CPU a request, minute by minute: does the cost drift within a run
         # (a data set growing with the writes) or only between runs (the machine)?
-        by_minute = []
+        by_minute, probe_by_minute = [], []
         per_minute = round(60 / runner.MEMORY_SAMPLE_SECONDS)
         samples_after = [s for s in samples if s["t"] >= start["t"]]
         for first in range(0, len(samples_after) - per_minute, per_minute):
@@ -354,6 +356,8 @@ class Command(BaseCommand):
             served = sum(1 for r in records if span[0]["t"] <= r["t"] < span[-1]["t"])
             if served and None not in seconds_used:
                 by_minute.append(round(1000 * sum(seconds_used) / served, 1))
+                probes = sorted(s["probe_ms"] for s in span[1:] if "probe_ms" in s)
+                probe_by_minute.append(probes[len(probes) // 2] if probes else None)
 
         cpus = os.cpu_count() or 1
         total = sum(ms for ms in per_request.values() if ms)
@@ -369,6 +373,7 @@ class Command(BaseCommand):
             if (seconds := runner.cpu_seconds_between("worker", window)) is not None
             else None,
             "cpu_ms_per_request_by_minute": by_minute,
+            "probe_ms_by_minute": probe_by_minute,
             "machine": runner.machine_share(samples_after),
         }
 
@@ -487,8 +492,16 @@ class Command(BaseCommand):
                 f"worker {c['worker_cpu_seconds']} CPU s"
             )
             if c.get("cpu_ms_per_request_by_minute"):
-                minutes = ", ".join(str(ms) for ms in c["cpu_ms_per_request_by_minute"])
-                self.say(f"CPU per request, all four, minute by minute (ms): {minutes}")
+                minutes = ", ".join(
+                    f"{ms} ({probe})"
+                    for ms, probe in zip(
+                        c["cpu_ms_per_request_by_minute"], c["probe_ms_by_minute"], strict=True
+                    )
+                )
+                self.say(
+                    "CPU per request, all four, minute by minute, ms (in brackets the speed "
+                    f"probe's median that minute, under the load): {minutes}"
+                )
             if c.get("machine"):
                 m = c["machine"]
                 self.say(
@@ -498,8 +511,9 @@ class Command(BaseCommand):
         before, after = f.get("machine_speed_before"), f.get("machine_speed_after")
         if before and after:
             self.say(
-                "Machine speed probe (a fixed template render on idle cores, CPU ms, median / "
-                f"best of 30; lower is faster): {before['median_ms']} / {before['best_ms']} "
+                "Machine speed probe (runner.SpeedProbe, a fixed template render, CPU ms, "
+                "median / best of 30 on idle cores; lower is faster): "
+                f"{before['median_ms']} / {before['best_ms']} "
                 f"before the load, {after['median_ms']} / {after['best_ms']} after"
             )
         restart = f.get("restart")
