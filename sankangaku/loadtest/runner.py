@@ -300,7 +300,7 @@ _PROBE_TEMPLATE = (
 class SpeedProbe:
     """CPU milliseconds for one fixed template render of 300 rows: a yardstick for this
     machine's speed, which drifts from hour to hour and for a second or so at a time (the
-    same render has measured 9.4 ms and, two calls later, 14.8 ms). A run's figures compare
+    best of seven renders measured 9.5 ms in one call, 14.8 ms in the next). A run's figures compare
     with another's only together with it. CPU time, not wall time: waiting for a core does
     not count, a slower core (or one whose caches others share) does."""
 
