@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sankangaku.accounts.middleware.AuthenticationMiddleware",  # Django's, read at once
     "sankangaku.security.SecurityHeadersMiddleware",  # needs request.user; logs denials
     "sankangaku.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -49,3 +49,20 @@ def test_one_redis_client_per_connection_pool_serves_every_call(settings):
     assert cache.get("reuse-check") == {"a": 1}
     assert cache.get_many(["reuse-check", "missing"]) == {"reuse-check": {"a": 1}}
     cache.delete("reuse-check")
+
+
+def test_keys_memcached_would_refuse_are_fine_for_redis(settings):
+    # Django checks every key against memcached's rules and warns (CacheKeyWarning); Redis
+    # has no such limits, so ResilientRedisCache skips the check.
+    import warnings
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL)")
+    cache = ResilientRedisCache(settings.REDIS_URL, {})
+    key = "card:posting:ja " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache.set(key, "html", 30)
+        assert cache.get(key) == "html"
+        assert cache.get_many([key]) == {key: "html"}
+        cache.delete(key)

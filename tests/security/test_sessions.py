@@ -178,3 +178,19 @@ def test_the_cached_user_follows_their_coordinator_row_at_the_next_request(clien
     assert client.get(queue).status_code == 200
     coordinator.delete()
     assert client.get(queue).status_code == 404
+
+
+def test_the_signed_in_user_is_read_at_once_not_through_a_lazy_wrapper(client):
+    # sankangaku.accounts.middleware.AuthenticationMiddleware: every page asks for the user,
+    # so it is read before the view rather than proxied on every use.
+    from django.contrib.auth.models import AnonymousUser
+
+    from sankangaku.accounts.models import User
+
+    anonymous = client.get(reverse("account_login")).wsgi_request.user
+    assert type(anonymous) is AnonymousUser
+    user = factories.UserFactory()
+    client.force_login(user)
+    signed_in = client.get(reverse("accounts:profile")).wsgi_request.user
+    assert type(signed_in) is User
+    assert signed_in.pk == user.pk
