@@ -2,6 +2,7 @@
 
 import socket
 import time
+import warnings
 
 import pytest
 
@@ -54,8 +55,6 @@ def test_one_redis_client_per_connection_pool_serves_every_call(settings):
 def test_keys_memcached_would_refuse_are_fine_for_redis(settings):
     # Django checks every key against memcached's rules and warns (CacheKeyWarning); Redis
     # has no such limits, so ResilientRedisCache skips the check.
-    import warnings
-
     if not settings.REDIS_URL:
         pytest.skip("needs Redis (REDIS_URL)")
     cache = ResilientRedisCache(settings.REDIS_URL, {})

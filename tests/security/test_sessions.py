@@ -6,11 +6,13 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from sankangaku.accounts.middleware import SESSION_AUTH_AT, SESSION_LAST_SEEN
+from sankangaku.accounts.models import User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -183,10 +185,6 @@ def test_the_cached_user_follows_their_coordinator_row_at_the_next_request(clien
 def test_the_signed_in_user_is_read_at_once_not_through_a_lazy_wrapper(client):
     # sankangaku.accounts.middleware.AuthenticationMiddleware: every page asks for the user,
     # so it is read before the view rather than proxied on every use.
-    from django.contrib.auth.models import AnonymousUser
-
-    from sankangaku.accounts.models import User
-
     anonymous = client.get(reverse("account_login")).wsgi_request.user
     assert type(anonymous) is AnonymousUser
     user = factories.UserFactory()
