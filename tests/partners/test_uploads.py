@@ -127,7 +127,7 @@ def accepted(file: object, **limits: int) -> ProcessedImage:
 # Parts of each container that hold the picture itself (its structure and its compressed
 # pixels); every other part can carry metadata.
 PICTURE_PARTS = {
-    # JPEG: SOF0-15 but DHT (0xC4), JPG (0xC8) and DAC (0xCC), then DHT, DQT and DRI
+    # JPEG: 0xC0-0xCF (the SOF markers, DHT, JPG, DAC), DQT (0xDB) and DRI (0xDD)
     "JPEG": {bytes([m]) for m in (*range(0xC0, 0xD0), 0xDB, 0xDD)},
     "PNG": {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"},
     "WEBP": {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"},
