@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -102,6 +103,20 @@ def posting_cards(pks: Iterable[int]) -> list[SafeString]:
         .values_list("pk", "updated_at", "organisation__updated_at")
     )
     return _cards("posting", POSTING_CARD_TEMPLATE, order, versions, selectors.posting_card_list)
+
+
+def posting_cards_of(postings: QuerySet[Posting]) -> list[SafeString]:
+    """The cards of the postings of this (ordered, sliced) queryset, in its order. Queries:
+    one for the keys with their versions (not one for the keys, then one for the versions);
+    for cards not in the cache, the two of selectors.posting_card_list."""
+    rows = list(postings.values_list("pk", "updated_at", "organisation__updated_at"))
+    return _cards(
+        "posting",
+        POSTING_CARD_TEMPLATE,
+        [row[0] for row in rows],
+        rows,
+        selectors.posting_card_list,
+    )
 
 
 def organisation_cards(pks: Iterable[int]) -> list[SafeString]:

@@ -44,9 +44,17 @@ _ROLE_FOR_KIND = {
 
 
 def _audit(project: Project, *, actor: Any, action: str, **data: Any) -> None:
+    if Project.posting.is_cached(project):
+        organisation_id = project.posting.organisation_id
+    else:
+        # Not the whole posting (its long texts and analysed columns) for one key: every
+        # message posted came here without it.
+        organisation_id = Posting.objects.values_list("organisation_id", flat=True).get(
+            pk=project.posting_id
+        )
     AuditEvent.objects.create(
         actor=actor,
-        organisation_id=project.posting.organisation_id,
+        organisation_id=organisation_id,
         action=f"project.{action}",
         data={"project": project.pk, **data},
     )

@@ -120,18 +120,18 @@ PAGES = [
         "organisation_detail.anonymous",
         None,
         _u("partners:detail", lambda w: w.p.company.pk),
-        11,
+        10,
         why=(
-            "the organisation (places joined), its stats, its themes, its open postings and their "
-            "keys, the cards' versions (partners.cards) and, cache cold, postings and themes, its "
-            "case studies with photos, organisations and SDGs"
+            "the organisation (places joined), its stats, its themes, its open postings' keys with "
+            "the cards' versions (partners.cards.posting_cards_of) and, cache cold, postings and "
+            "themes, its case studies with photos, organisations and SDGs"
         ),
     ),
     Page(
         "organisation_detail.company_admin",
         "company_admin",
         _u("partners:detail", lambda w: w.p.company.pk),
-        15,
+        14,
         why=(
             "session, user+coordinator, the user's memberships (once a request: header, access and "
             "capabilities share them), unread badge; then as anonymous"

@@ -109,10 +109,10 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "can_edit": Action.EDIT_PROFILE in capabilities,
             "can_view_members": Action.VIEW_MEMBERS in capabilities,
             "can_request_verification": Action.REQUEST_VERIFICATION in capabilities,
-            "posting_cards": cards.posting_cards(
+            "posting_cards": cards.posting_cards_of(
                 selectors.posting_public_list_for_organisation(
                     user=request.user, organisation=organisation
-                ).values_list("pk", flat=True)[:12]
+                )[:12]
             ),
             "case_studies": case_study_list_for_organisation(organisation=organisation)
             .select_related("prefecture")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from partners import cards, services
-from partners.models import Theme
+from partners.models import Posting, Theme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,19 @@ def test_a_cached_card_costs_one_query_and_renders_the_same(personas):
         warm = cards.posting_cards([posting.pk])
     assert len(queries) == 1  # the versions only: no posting, theme or organisation read
     assert warm == cold
+
+
+def test_cards_of_a_queryset_keep_its_order_and_read_keys_and_versions_in_one_query(personas):
+    older = factories.make_posting(personas.company, title="古い課題")
+    newer = factories.make_posting(personas.company, title="新しい課題")
+    postings = Posting.objects.filter(pk__in=[older.pk, newer.pk]).order_by("-pk")
+    cold = cards.posting_cards_of(postings)
+    assert "新しい課題" in cold[0] and "古い課題" in cold[1]
+    assert cold == cards.posting_cards([newer.pk, older.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert cards.posting_cards_of(postings[:1]) == cold[:1]
+    assert len(queries) == 1
+    assert cards.posting_cards_of(postings.none()) == []
 
 
 def test_an_edit_shows_at_once(personas):
