@@ -23,6 +23,8 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from sankangaku.notifications.services import UNREAD_SNAPSHOT, unread_keys
+
 from . import access
 
 USER_SECONDS = 5 * 60
@@ -46,7 +48,9 @@ class _WithCoordinator:
         # every page asks for them next (the header, access checks), and each round trip
         # under load cost as much CPU as reading the value.
         key, memberships_key = _key(user_id), access.memberships_key(user_id)
-        cached = cache.get_many([key, memberships_key])
+        # So does the header badge's unread count (a snapshot, see notifications.services).
+        unread_version_key, unread_count_key = unread_keys(user_id)
+        cached = cache.get_many([key, memberships_key, unread_version_key, unread_count_key])
         user = cached.get(key)
         if user is None:
             user = (
@@ -57,8 +61,14 @@ class _WithCoordinator:
             )
             if user is not None:
                 cache.set(key, user, USER_SECONDS)
-        if user is not None and memberships_key in cached:
-            user._membership_cache = cached[memberships_key]
+        if user is not None:
+            if memberships_key in cached:
+                user._membership_cache = cached[memberships_key]
+            setattr(
+                user,
+                UNREAD_SNAPSHOT,
+                (cached.get(unread_version_key), cached.get(unread_count_key)),
+            )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

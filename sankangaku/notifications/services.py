@@ -151,6 +151,7 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
     ).update(read_at=timezone.now())
     if changed:
         _unread_changed([user.pk])
+        user.__dict__.pop(UNREAD_SNAPSHOT, None)
     return bool(changed)
 
 
@@ -160,6 +161,7 @@ def notifications_mark_all_read(*, user) -> int:
     )
     if changed:
         _unread_changed([user.pk])
+        user.__dict__.pop(UNREAD_SNAPSHOT, None)
     return changed
 
 
@@ -173,16 +175,25 @@ UNREAD_SECONDS = 10 * 60
 _UNREAD_VERSION_SECONDS = 24 * 60 * 60
 
 
-def _unread_keys(user_id: int) -> tuple[str, str]:
+# The signed-in user is read from the cache in one round trip with these two keys
+# (partners.auth_backends), which leaves their values on the user as a snapshot: the header
+# of the same request then needs no round trip of its own. A snapshot is used once, and the
+# request's own changes (marking read) drop it.
+UNREAD_SNAPSHOT = "_unread_snapshot"
+
+
+def unread_keys(user_id: int | str) -> tuple[str, str]:
     return f"unread:version:{user_id}", f"unread:count:{user_id}"
 
 
 def unread_count(user) -> int:
     """How many of `user`'s notifications are unread."""
-    version_key, count_key = _unread_keys(user.pk)
-    cached = cache.get_many([version_key, count_key])
-    version = cached.get(version_key)
-    entry = cached.get(count_key)
+    version_key, count_key = unread_keys(user.pk)
+    snapshot = user.__dict__.pop(UNREAD_SNAPSHOT, None)
+    if snapshot is None:
+        cached = cache.get_many([version_key, count_key])
+        snapshot = cached.get(version_key), cached.get(count_key)
+    version, entry = snapshot
     if entry is not None and entry[0] == version:
         return entry[1]
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
@@ -193,7 +204,7 @@ def unread_count(user) -> int:
 def _unread_changed(user_ids: Iterable[int]) -> None:
     """New versions now (this transaction's own reads) and again after the commit (a count
     read by another request in between saw the rows before the change)."""
-    keys = {_unread_keys(pk)[0] for pk in user_ids}
+    keys = {unread_keys(pk)[0] for pk in user_ids}
     if not keys:
         return
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -19,11 +19,11 @@ from sankangaku.notifications.kinds import Channel, Kind
 from sankangaku.notifications.models import Digest, EmailState, Notification, Preference
 from sankangaku.notifications.preferences import channels_for
 from sankangaku.notifications.services import (
-    _unread_keys,
     notification_mark_read,
     notifications_mark_all_read,
     notify,
     unread_count,
+    unread_keys,
     unsubscribe_token,
 )
 from tests import factories
@@ -295,7 +295,7 @@ def test_the_unread_count_is_cached_and_every_change_shows_at_once(
     with django_assert_num_queries(0):
         assert unread_count(user) == 1
     # A count read before the next change but stored after it is never taken for current.
-    version_key, count_key = _unread_keys(user.pk)
+    version_key, count_key = unread_keys(user.pk)
     version_before = cache.get(version_key)
     with django_capture_on_commit_callbacks(execute=True):
         _notify(user, key="second")
@@ -307,6 +307,55 @@ def test_the_unread_count_is_cached_and_every_change_shows_at_once(
     assert unread_count(personas.company_member) == 0
     assert notifications_mark_all_read(user=user) == 1
     assert unread_count(user) == 0
+
+
+def test_the_header_count_comes_in_the_signed_in_users_round_trip_to_the_cache(
+    client, personas, monkeypatch
+):
+    with transaction.atomic():
+        _notify(personas.company_admin, key="one")
+    client.force_login(personas.company_admin)
+    client.get(reverse("notifications:badge"))  # the user, memberships and count now cached
+    reads = []
+    backend = caches["default"]
+    real_get_many = backend.get_many
+
+    def counting_get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counting_get_many)
+    badge = client.get(reverse("notifications:badge")).content.decode()
+    assert 'class="badge">1<' in badge
+    assert len(reads) == 1  # user, memberships and the count together
+    assert set(unread_keys(personas.company_admin.pk)) <= set(reads[0])
+
+
+def test_a_snapshot_of_the_count_is_used_once_and_dropped_by_the_requests_own_changes(
+    personas, django_capture_on_commit_callbacks
+):
+    from partners.auth_backends import ModelBackend
+
+    user = personas.company_admin
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user, key="one")
+        _notify(user, key="two")
+    assert unread_count(user) == 2  # cached
+    signed_in = ModelBackend().get_user(user.pk)
+    first = Notification.objects.filter(recipient=user).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_mark_read(user=signed_in, notification_id=first.pk)
+    assert unread_count(signed_in) == 1  # not the snapshot's 2
+    signed_in = ModelBackend().get_user(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_mark_all_read(user=signed_in) == 1
+    assert unread_count(signed_in) == 0
+    # Another request's change after this one read its snapshot shows on the next read.
+    signed_in = ModelBackend().get_user(user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user, key="three")
+    assert unread_count(signed_in) == 0  # the request's own view of the start
+    assert unread_count(signed_in) == 1  # used once
 
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client, personas):
