@@ -87,7 +87,12 @@ def _save(posting: Posting, themes: list[Theme] | None) -> None:
         posting,
         themes if themes is not None else (list(posting.themes.all()) if posting.pk else []),
     )
-    posting.full_clean(exclude=["search_tokens", "search_ngrams"])
+    # The organisation, contact person and author are instances the caller loaded or a form
+    # validated (the database's foreign keys still hold): checking that they exist cost a
+    # query each on every save of a draft.
+    posting.full_clean(
+        exclude=["search_tokens", "search_ngrams", "organisation", "contact", "created_by"]
+    )
     posting.save()
     if themes is not None:
         posting.themes.set(themes)

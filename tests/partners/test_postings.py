@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,6 +50,23 @@ def test_unverified_organisation_goes_through_review(
     assert posting.status == "draft"
     assert "場所と時期" in posting.review_note
     assert mail.outbox and "場所と時期" in mail.outbox[-1].body
+
+
+def test_saving_a_draft_does_not_recheck_the_people_and_organisation_it_was_given(personas):
+    posting = factories.make_posting(personas.company, publish=False)
+    with CaptureQueriesContext(connection) as queries:
+        services.posting_update(
+            posting=posting, actor=personas.company_admin, data={"title": "空き家の活用策"}
+        )
+    existence_checks = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accounts_user"')
+        or q["sql"].startswith('SELECT 1 AS "a" FROM "partners_organisation"')
+    ]
+    assert existence_checks == []  # places chosen in the form are still checked
+    posting.refresh_from_db()
+    assert posting.title == "空き家の活用策"
 
 
 def test_posting_can_ask_for_review_even_when_verified(personas):
