@@ -97,6 +97,7 @@ TEMPLATES = [
                 "sankangaku.security.csp_nonce",
                 "partners.context_processors.current_organisation",
                 "sankangaku.notifications.context_processors.unread_notifications",
+                "sankangaku.navigation.site_urls",  # the frame's links, reversed once
             ],
         },
     },
